@@ -1,0 +1,73 @@
+import type { Signer } from "ethers";
+import {
+  LedgerAccessManager__factory,
+  PatentRegistry__factory,
+  type LedgerAccessManager,
+  type PatentRegistry,
+} from "../typechain-types";
+import { Roles } from "../server/chain/roles";
+
+export interface LedgerContracts {
+  accessManager: LedgerAccessManager;
+  registry: PatentRegistry;
+}
+
+/** Who holds which role after deployment. */
+export interface RoleGrants {
+  registrars: string[];
+  venues: string[];
+  banks: string[];
+  appraisers: string[];
+  evaluators: string[];
+}
+
+/** Which role may call each restricted function, per contract. The single source for deploy and tests. */
+export const FUNCTION_ROLES = {
+  PatentRegistry: {
+    REGISTRAR: ["register", "registerBatch", "setLegalStatus", "registerTransfer", "refuseTransfer"],
+    EVALUATOR: ["recordMarketEvaluation"],
+    MODULE: ["agreeTransfer", "authoriseAct", "lock", "unlock"],
+    ADMIN: ["setLockModule"],
+  },
+} as const;
+
+async function restrict(
+  manager: LedgerAccessManager,
+  target: { getAddress(): Promise<string>; interface: { getFunction(name: string): { selector: string } | null } },
+  table: Partial<Record<keyof typeof Roles, readonly string[]>>,
+): Promise<void> {
+  const address = await target.getAddress();
+  for (const [role, names] of Object.entries(table) as [keyof typeof Roles, readonly string[]][]) {
+    if (role === "ADMIN") continue; // unassigned functions default to the admin role
+    const selectors = names.map((name) => {
+      const fragment = target.interface.getFunction(name);
+      if (!fragment) throw new Error(`unknown function ${name}`);
+      return fragment.selector;
+    });
+    await (await manager.setTargetFunctionRole(address, selectors, Roles[role])).wait();
+  }
+}
+
+/** Deploys the ledger's contracts with `admin`, wires the restricted functions to roles and grants them. */
+export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<LedgerContracts> {
+  const adminAddress = await admin.getAddress();
+  const accessManager = await new LedgerAccessManager__factory(admin).deploy(adminAddress);
+  await accessManager.waitForDeployment();
+  const authority = await accessManager.getAddress();
+  const registry = await new PatentRegistry__factory(admin).deploy(authority);
+  await registry.waitForDeployment();
+
+  await restrict(accessManager, registry, FUNCTION_ROLES.PatentRegistry);
+
+  const toGrant: [bigint, string[]][] = [
+    [Roles.REGISTRAR, grants.registrars],
+    [Roles.VENUE, grants.venues],
+    [Roles.BANK, grants.banks],
+    [Roles.APPRAISER, grants.appraisers],
+    [Roles.EVALUATOR, grants.evaluators],
+  ];
+  for (const [role, accounts] of toGrant) {
+    for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
+  }
+  return { accessManager, registry };
+}
