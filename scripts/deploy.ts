@@ -1,7 +1,9 @@
 import type { Signer } from "ethers";
 import {
+  DemoSettlementToken__factory,
   LedgerAccessManager__factory,
   PatentRegistry__factory,
+  type DemoSettlementToken,
   type LedgerAccessManager,
   type PatentRegistry,
 } from "../typechain-types";
@@ -10,6 +12,7 @@ import { Roles } from "../server/chain/roles";
 export interface LedgerContracts {
   accessManager: LedgerAccessManager;
   registry: PatentRegistry;
+  token: DemoSettlementToken;
 }
 
 /** Who holds which role after deployment. */
@@ -28,6 +31,9 @@ export const FUNCTION_ROLES = {
     EVALUATOR: ["recordMarketEvaluation"],
     MODULE: ["agreeTransfer", "authoriseAct", "lock", "unlock"],
     ADMIN: ["setLockModule"],
+  },
+  DemoSettlementToken: {
+    ADMIN: ["mint"],
   },
 } as const;
 
@@ -57,6 +63,9 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   const registry = await new PatentRegistry__factory(admin).deploy(authority);
   await registry.waitForDeployment();
 
+  const token = await new DemoSettlementToken__factory(admin).deploy(authority);
+  await token.waitForDeployment();
+
   await restrict(accessManager, registry, FUNCTION_ROLES.PatentRegistry);
 
   const toGrant: [bigint, string[]][] = [
@@ -69,5 +78,5 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry };
+  return { accessManager, registry, token };
 }
