@@ -171,7 +171,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     /// @inheritdoc IPatentRegistry
     function acceptTransfer(uint256 transferId) external {
-        TransferRecord storage t = _transfers[transferId];
+        TransferRecord storage t = _knownTransfer(transferId);
         if (t.status != TransferStatus.Proposed) revert PatentRegistryTransferState(transferId, uint8(t.status));
         if (msg.sender != t.to) revert PatentRegistryNotParty(transferId, msg.sender);
         uint32 today = CalendarDays.today();
@@ -182,7 +182,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     /// @inheritdoc IPatentRegistry
     function cancelTransfer(uint256 transferId) external {
-        TransferRecord storage t = _transfers[transferId];
+        TransferRecord storage t = _knownTransfer(transferId);
         TransferStatus status = t.status;
         if ((status != TransferStatus.Proposed && status != TransferStatus.Agreed) || t.initiator != address(0)) {
             revert PatentRegistryTransferState(transferId, uint8(status));
@@ -285,9 +285,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     /// @inheritdoc IPatentRegistry
     function transferRecord(uint256 transferId) external view returns (TransferRecord memory) {
-        TransferRecord storage t = _transfers[transferId];
-        if (t.status == TransferStatus.None) revert PatentRegistryUnknownTransfer(transferId);
-        return t;
+        return _knownTransfer(transferId);
     }
 
     /// @inheritdoc IPatentRegistry
@@ -460,9 +458,13 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     }
 
     function _agreedTransfer(uint256 transferId) private view returns (TransferRecord storage t) {
+        t = _knownTransfer(transferId);
+        if (t.status != TransferStatus.Agreed) revert PatentRegistryTransferState(transferId, uint8(t.status));
+    }
+
+    function _knownTransfer(uint256 transferId) private view returns (TransferRecord storage t) {
         t = _transfers[transferId];
         if (t.status == TransferStatus.None) revert PatentRegistryUnknownTransfer(transferId);
-        if (t.status != TransferStatus.Agreed) revert PatentRegistryTransferState(transferId, uint8(t.status));
     }
 
     function _existing(uint256 patentId) private view returns (Patent storage p) {
