@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, reset } from "@nomicfoundation/hardhat-network-helpers";
 import { patentRecord } from "../helpers/fixtures";
 import { Act, LegalStatus, LockBits, TransferStatus } from "../../server/chain/roles";
 import { TODAY, moduleFixture } from "./registryFixture";
@@ -26,6 +26,9 @@ async function lockedFixture() {
 }
 
 describe("PatentRegistry encumbrance", () => {
+  // These tests travel years ahead: leave a fresh chain on the wall clock for the test files that follow.
+  after(async () => reset());
+
   describe("setLockModule", () => {
     it("names the module of a bit", async () => {
       const f = await loadFixture(lockFixture);

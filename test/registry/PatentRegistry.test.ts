@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, reset, time } from "@nomicfoundation/hardhat-network-helpers";
 import { FunctionFragment, type Interface } from "ethers";
 import { patentRecord } from "../helpers/fixtures";
 import { FUNCTION_ROLES } from "../../scripts/deploy";
@@ -49,6 +49,9 @@ function batch(holder: string, count: number, firstSerial = 100): PatentRegistra
 }
 
 describe("PatentRegistry", () => {
+  // These tests travel years ahead: leave a fresh chain on the wall clock for the test files that follow.
+  after(async () => reset());
+
   describe("deployment", () => {
     it("names the token and the registry as holder of the transfer-pending bit", async () => {
       const f = await loadFixture(registryFixture);
