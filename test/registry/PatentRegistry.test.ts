@@ -1091,6 +1091,24 @@ describe("PatentRegistry", () => {
   });
 
   describe("views", () => {
+    it("answers the ERC-721 views for a registered patent", async () => {
+      const f = await loadFixture(onePatentFixture);
+      expect(await f.registry.ownerOf(f.id)).to.equal(f.uniA.address);
+      expect(await f.registry.tokenURI(f.id)).to.equal("");
+      expect(await f.registry.getApproved(f.id)).to.equal(ethers.ZeroAddress);
+      expect(await f.registry.isApprovedForAll(f.uniA.address, f.broker.address)).to.equal(false);
+      await f.registry.connect(f.uniA).setApprovalForAll(f.broker.address, true);
+      expect(await f.registry.isApprovedForAll(f.uniA.address, f.broker.address)).to.equal(true);
+      expect(await f.registry.isConsumingScheduledOp()).to.equal("0x00000000");
+    });
+
+    it("reverts with ERC721NonexistentToken for the ERC-721 views of an unregistered number", async () => {
+      const f = await loadFixture(registryFixture);
+      await expect(f.registry.ownerOf(8n)).to.be.revertedWithCustomError(f.registry, "ERC721NonexistentToken").withArgs(8n);
+      await expect(f.registry.tokenURI(8n)).to.be.revertedWithCustomError(f.registry, "ERC721NonexistentToken").withArgs(8n);
+      await expect(f.registry.getApproved(8n)).to.be.revertedWithCustomError(f.registry, "ERC721NonexistentToken").withArgs(8n);
+    });
+
     it("reverts with PatentRegistryUnknownTransfer for transferRecord of an unknown transfer", async () => {
       const f = await loadFixture(registryFixture);
       await expect(f.registry.transferRecord(1)).to.be.revertedWithCustomError(f.registry, "PatentRegistryUnknownTransfer").withArgs(1);
