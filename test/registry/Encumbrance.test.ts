@@ -103,7 +103,7 @@ describe("PatentRegistry encumbrance", () => {
     });
 
     for (const status of [LegalStatus.Lapsed, LegalStatus.Invalidated, LegalStatus.UnderInvalidation, LegalStatus.Frozen]) {
-      it(`reverts with PatentRegistryPatentNotActionable on a ${LegalStatus[status]} patent`, async () => {
+      it(`reverts with PatentRegistryPatentNotActionable on a patent in status ${LegalStatus[status]}`, async () => {
         const f = await loadFixture(lockFixture);
         await f.registry.connect(f.registrar).setLegalStatus(f.id, status, "gazette");
         await expect(f.moduleB.lockPatent(f.id, PLEDGED, Act.Pledge, f.bankA.address))

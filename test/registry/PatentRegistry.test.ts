@@ -768,7 +768,7 @@ describe("PatentRegistry", () => {
     });
 
     for (const status of [LegalStatus.Lapsed, LegalStatus.Invalidated, LegalStatus.Frozen]) {
-      it(`reverts with PatentRegistryPatentNotActionable for a ${LegalStatus[status]} patent`, async () => {
+      it(`reverts with PatentRegistryPatentNotActionable for a patent in status ${LegalStatus[status]}`, async () => {
         const f = await loadFixture(onePatentFixture);
         await f.registry.connect(f.registrar).setLegalStatus(f.id, status, "gazette");
         await expect(f.registry.connect(f.uniA).proposeTransfer(f.id, f.companyA.address, CONTRACT_HASH))
@@ -842,7 +842,7 @@ describe("PatentRegistry", () => {
       ["agreed", agreedFixture],
     ] as const) {
       for (const party of ["uniA", "companyA"] as const) {
-        it(`lets the ${party === "uniA" ? "owner" : "buyer"} cancel a ${state} transfer and releases the lock`, async () => {
+        it(`lets the ${party === "uniA" ? "owner" : "buyer"} cancel the ${state} transfer and releases the lock`, async () => {
           const f = await loadFixture(fixture);
           const by = f[party];
           const tx = f.registry.connect(by).cancelTransfer(f.transferId);
