@@ -30,6 +30,18 @@ import {
 /// @notice The register of patent rights: one ERC-721 token per CNIPA patent, keyed by its application
 /// number. See {IPatentRegistry}.
 contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
+    /// @dev A {TransferRecord} as stored: seller, patent, status and agreement day share one slot, so that
+    /// a proposal writes three slots and acceptance one. Application numbers are below 1e12 < 2^40.
+    struct StoredTransfer {
+        address from;
+        uint40 patentId;
+        TransferStatus status;
+        uint32 agreedDay;
+        address to;
+        address initiator; // module that agreed the transfer on the parties' behalf, or zero
+        bytes32 contractHash;
+    }
+
     /// @notice Most records in one `registerBatch` call.
     uint256 public constant MAX_BATCH = 200;
     /// @notice Most IPC codes on one patent.
@@ -38,7 +50,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     uint32 internal constant DESIGN_TERM_CHANGE_DAY = 18779;
 
     mapping(uint256 patentId => Patent) private _patents;
-    mapping(uint256 transferId => TransferRecord) private _transfers;
+    mapping(uint256 transferId => StoredTransfer) private _transfers;
     mapping(uint256 patentId => uint256 transferId) private _pendingTransfer;
     mapping(uint64 commitment => bytes32 root) private _commitments;
     mapping(address holder => uint256 count) private _holdings;
@@ -92,7 +104,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         external
         restricted
     {
-        TransferRecord storage t = _agreedTransfer(transferId);
+        StoredTransfer storage t = _agreedTransfer(transferId);
         uint256 patentId = t.patentId;
         uint32 today = CalendarDays.today();
         if (registrationDay < t.agreedDay || registrationDay > today) {
@@ -120,7 +132,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     /// @inheritdoc IPatentRegistry
     function refuseTransfer(uint256 transferId, string calldata reason) external restricted {
         if (bytes(reason).length == 0) revert PatentRegistryEmptyReason();
-        TransferRecord storage t = _agreedTransfer(transferId);
+        StoredTransfer storage t = _agreedTransfer(transferId);
         uint256 patentId = t.patentId;
         t.status = TransferStatus.Refused;
         _releasePending(patentId);
@@ -171,7 +183,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     /// @inheritdoc IPatentRegistry
     function acceptTransfer(uint256 transferId) external {
-        TransferRecord storage t = _transfers[transferId];
+        StoredTransfer storage t = _knownTransfer(transferId);
         if (t.status != TransferStatus.Proposed) revert PatentRegistryTransferState(transferId, uint8(t.status));
         if (msg.sender != t.to) revert PatentRegistryNotParty(transferId, msg.sender);
         uint32 today = CalendarDays.today();
@@ -182,7 +194,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     /// @inheritdoc IPatentRegistry
     function cancelTransfer(uint256 transferId) external {
-        TransferRecord storage t = _transfers[transferId];
+        StoredTransfer storage t = _knownTransfer(transferId);
         TransferStatus status = t.status;
         if ((status != TransferStatus.Proposed && status != TransferStatus.Agreed) || t.initiator != address(0)) {
             revert PatentRegistryTransferState(transferId, uint8(status));
@@ -285,9 +297,16 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     /// @inheritdoc IPatentRegistry
     function transferRecord(uint256 transferId) external view returns (TransferRecord memory) {
-        TransferRecord storage t = _transfers[transferId];
-        if (t.status == TransferStatus.None) revert PatentRegistryUnknownTransfer(transferId);
-        return t;
+        StoredTransfer storage t = _knownTransfer(transferId);
+        return TransferRecord({
+            patentId: t.patentId,
+            status: t.status,
+            agreedDay: t.agreedDay,
+            from: t.from,
+            to: t.to,
+            initiator: t.initiator,
+            contractHash: t.contractHash
+        });
     }
 
     /// @inheritdoc IPatentRegistry
@@ -404,11 +423,11 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         if (to == address(0) || to == from) revert PatentRegistryInvalidCounterparty(patentId, to);
         _authorise(patentId, Act.Transfer, to);
         transferId = ++_transferCount;
-        _transfers[transferId] = TransferRecord({
-            patentId: uint64(patentId),
+        _transfers[transferId] = StoredTransfer({
+            from: from,
+            patentId: uint40(patentId),
             status: status,
             agreedDay: status == TransferStatus.Agreed ? CalendarDays.today() : 0,
-            from: from,
             to: to,
             initiator: initiator,
             contractHash: contractHash
@@ -459,10 +478,14 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         }
     }
 
-    function _agreedTransfer(uint256 transferId) private view returns (TransferRecord storage t) {
+    function _agreedTransfer(uint256 transferId) private view returns (StoredTransfer storage t) {
+        t = _knownTransfer(transferId);
+        if (t.status != TransferStatus.Agreed) revert PatentRegistryTransferState(transferId, uint8(t.status));
+    }
+
+    function _knownTransfer(uint256 transferId) private view returns (StoredTransfer storage t) {
         t = _transfers[transferId];
         if (t.status == TransferStatus.None) revert PatentRegistryUnknownTransfer(transferId);
-        if (t.status != TransferStatus.Agreed) revert PatentRegistryTransferState(transferId, uint8(t.status));
     }
 
     function _existing(uint256 patentId) private view returns (Patent storage p) {
