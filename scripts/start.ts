@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { JsonRpcProvider, Network } from "ethers";
 import { ConfigError, dataPaths, loadConfig, type Config } from "../server/config";
@@ -110,6 +111,23 @@ function run(command: string, args: string[], what: string): Promise<void> {
       if (code === 0) resolve();
       else reject(new StartError(`${what} failed (exit ${code}):\n${output.trim()}`));
     });
+  });
+}
+
+/** Fails early with a clear message when the gateway's address is taken. */
+function checkPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        new StartError(
+          err.code === "EADDRINUSE"
+            ? `${host}:${port} is already in use (a previous npm start still running?): stop it or set PORT`
+            : `cannot listen on ${host}:${port}: ${err.message}`,
+        ),
+      ),
+    );
+    server.listen(port, host, () => server.close(() => resolve()));
   });
 }
 
@@ -267,6 +285,13 @@ async function main(): Promise<void> {
   process.on("SIGHUP", onSignal);
 
   const fresh = process.argv.includes("--fresh") || ["1", "true", "yes"].includes((process.env.FRESH ?? "").toLowerCase());
+  if (config.externalChain && !existsSync(config.deploymentsFile)) {
+    throw new StartError(
+      `CHAIN_RPC_URL names an external chain, so the ledger is not deployed here: ` +
+        `DEPLOYMENTS_FILE must name its deployments file (${config.deploymentsFile} does not exist)`,
+    );
+  }
+  if (config.port !== 0) await checkPortFree(config.host, config.port);
   if (fresh) freshStart(config);
 
   say("compiling the contracts");
@@ -275,12 +300,6 @@ async function main(): Promise<void> {
 
   let deployments: Deployments;
   if (config.externalChain) {
-    if (!existsSync(config.deploymentsFile)) {
-      throw new StartError(
-        `CHAIN_RPC_URL names an external chain, so the ledger is not deployed here: ` +
-          `DEPLOYMENTS_FILE must name its deployments file (${config.deploymentsFile} does not exist)`,
-      );
-    }
     deployments = readDeployments(config.deploymentsFile);
     say(`external chain ${config.chainRpcUrl}: no local chain, no deploy, no seed`);
   } else {

@@ -44,7 +44,16 @@ async function main(): Promise<void> {
     throw err;
   }
   await checkChain(ctx);
-  const server = await listen(ctx);
+  let server: Server;
+  try {
+    server = await listen(ctx);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      console.error(`gateway: ${config.host}:${config.port} is already in use: stop the other server or set PORT`);
+      process.exit(1);
+    }
+    throw err;
+  }
   ctx.logger.info(
     { url: `http://${config.host}:${config.port}`, chain: config.chainRpcUrl, chainId: ctx.deployments.chainId },
     "gateway listening",
