@@ -7,7 +7,7 @@
  * point at an external chain: no Anvil, no deploy, no seed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { JsonRpcProvider, Network } from "ethers";
@@ -129,6 +129,28 @@ function checkPortFree(host: string, port: number): Promise<void> {
     );
     server.listen(port, host, () => server.close(() => resolve()));
   });
+}
+
+/** Latest modification time under `target` (files and directories, so deletions count too). */
+function latestChange(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(target)) latest = Math.max(latest, latestChange(path.join(target, entry)));
+  return latest;
+}
+
+/**
+ * Hardhat takes seconds to boot even when nothing changed: compile only when a source, the config or the
+ * lockfile changed after the last compilation (Hardhat's own cache file), or generated types are missing.
+ */
+function needsCompile(): boolean {
+  const cacheFile = path.join(ROOT, "cache", "solidity-files-cache.json");
+  if (!existsSync(cacheFile) || !existsSync(path.join(ROOT, "typechain-types", "index.ts"))) return true;
+  const compiledAt = statSync(cacheFile).mtimeMs;
+  const inputs = ["contracts", "hardhat.config.ts", "package-lock.json"].map((p) => path.join(ROOT, p));
+  return inputs.some((input) => latestChange(input) > compiledAt);
 }
 
 function freshStart(config: Config): void {
@@ -283,6 +305,13 @@ async function main(): Promise<void> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   process.on("SIGHUP", onSignal);
+  // A closed terminal or pipe must not kill the script before it has stopped its children.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
+  process.on("uncaughtException", (err) => {
+    console.error(`[start] ${err.stack ?? err.message}`);
+    void shutdown(1);
+  });
 
   const fresh = process.argv.includes("--fresh") || ["1", "true", "yes"].includes((process.env.FRESH ?? "").toLowerCase());
   if (config.externalChain && !existsSync(config.deploymentsFile)) {
@@ -294,8 +323,10 @@ async function main(): Promise<void> {
   if (config.port !== 0) await checkPortFree(config.host, config.port);
   if (fresh) freshStart(config);
 
-  say("compiling the contracts");
-  await run(process.execPath, [require.resolve("hardhat/internal/cli/bootstrap"), "compile", "--quiet"], "hardhat compile");
+  if (needsCompile()) {
+    say("compiling the contracts");
+    await run(process.execPath, [require.resolve("hardhat/internal/cli/bootstrap"), "compile", "--quiet"], "hardhat compile");
+  }
   if (shuttingDown) return;
 
   let deployments: Deployments;

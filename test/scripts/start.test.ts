@@ -60,8 +60,12 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+/** Every start of this file, to clean up after a failed test. */
+const running: Started[] = [];
+
+/** Runs what `npm start` runs (package.json): node --import tsx scripts/start.ts. */
 function start(env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/start.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -70,7 +74,9 @@ function start(env: NodeJS.ProcessEnv): Started {
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  const started = { child, output: () => output, exited };
+  running.push(started);
+  return started;
 }
 
 async function waitForHealth(url: string, started: Started, timeoutMs: number): Promise<HealthResponse> {
@@ -140,6 +146,16 @@ describe("npm start", function () {
     port = await freePort();
     env = { ...process.env, DATA_DIR: dataDir, CHAIN_PORT: String(chainPort), PORT: String(port), LOG_LEVEL: "warn" };
     for (const name of ["CHAIN_RPC_URL", "DEPLOYMENTS_FILE", "FRESH", "HOST"]) delete env[name];
+  });
+
+  afterEach(async () => {
+    for (const started of running.splice(0)) {
+      if (started.child.exitCode === null && started.child.signalCode === null) await stop(started).catch(() => {});
+    }
+    // Last resort after a failed test: nothing of ours may outlive the suite.
+    for (const dir of [dataDir, externalDataDir]) {
+      for (const pid of dir ? processesOf(dir) : []) process.kill(pid, "SIGKILL");
+    }
   });
 
   after(() => {
