@@ -14,6 +14,7 @@ import { JsonRpcProvider, Network } from "ethers";
 import { ConfigError, dataPaths, loadConfig, type Config } from "../server/config";
 import { readDeployments, type Deployments } from "../server/chain/deployments";
 import { AnvilError, rpcCall, startAnvil, waitForRpc } from "./anvil";
+import { AlreadyRunningError, forgetChild, recordChild, stopLeftovers } from "./leftovers";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL_CHAIN_ID = 31337;
@@ -53,10 +54,19 @@ function exitedPromise(child: ChildProcess): Promise<number | null> {
   });
 }
 
-function track(name: string, child: ChildProcess, stopSignal: NodeJS.Signals, stopTimeoutMs: number, exited?: Promise<number | null>): Child {
-  const entry = { name, child, exited: exited ?? exitedPromise(child), stopSignal, stopTimeoutMs };
+let pidFile = "";
+
+function track(
+  name: string,
+  child: ChildProcess,
+  stop: { signal: NodeJS.Signals; timeoutMs: number; marker: string },
+  exited?: Promise<number | null>,
+): Child {
+  const entry = { name, child, exited: exited ?? exitedPromise(child), stopSignal: stop.signal, stopTimeoutMs: stop.timeoutMs };
   children.push(entry);
+  if (child.pid !== undefined) recordChild(pidFile, name, { pid: child.pid, signal: stop.signal, marker: stop.marker });
   void entry.exited.then((code) => {
+    forgetChild(pidFile, name);
     if (!shuttingDown) {
       console.error(`[start] ${name} exited unexpectedly (code ${code}); stopping`);
       void shutdown(1);
@@ -191,7 +201,7 @@ async function startLocalChain(config: Config): Promise<Deployments> {
     stateInterval: STATE_INTERVAL_S,
     logFile: paths.chainLog,
   });
-  track("chain", anvil.child, "SIGINT", CHAIN_STOP_TIMEOUT_MS, anvil.exited);
+  track("chain", anvil.child, { signal: "SIGINT", timeoutMs: CHAIN_STOP_TIMEOUT_MS, marker: paths.chainState }, anvil.exited);
   try {
     await waitForRpc(rpcUrl, CHAIN_START_TIMEOUT_MS, anvil.exited);
   } catch (err) {
@@ -255,7 +265,11 @@ async function startGateway(config: Config): Promise<string> {
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
-  const gateway = track("gateway", child, "SIGTERM", GATEWAY_STOP_TIMEOUT_MS);
+  const gateway = track("gateway", child, {
+    signal: "SIGTERM",
+    timeoutMs: GATEWAY_STOP_TIMEOUT_MS,
+    marker: `DATA_DIR=${config.dataDir}\0`,
+  });
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
   const deadline = Date.now() + GATEWAY_START_TIMEOUT_MS;
   let exited = false;
@@ -320,6 +334,9 @@ async function main(): Promise<void> {
         `DEPLOYMENTS_FILE must name its deployments file (${config.deploymentsFile} does not exist)`,
     );
   }
+  pidFile = dataPaths(config).pidFile;
+  const leftovers = await stopLeftovers(pidFile, CHAIN_STOP_TIMEOUT_MS);
+  if (leftovers.length > 0) say(`stopped what a previous start left running: ${leftovers.join(", ")}`);
   if (config.port !== 0) await checkPortFree(config.host, config.port);
   if (fresh) freshStart(config);
 
@@ -347,7 +364,10 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (shuttingDown) return;
-  const known = err instanceof StartError || err instanceof AnvilError || (err as Error).name === "DeploymentsError";
+  const known =
+    err instanceof StartError ||
+    err instanceof AnvilError ||
+    err instanceof AlreadyRunningError || (err as Error).name === "DeploymentsError";
   console.error(`[start] ${known ? (err as Error).message : (err as Error).stack ?? String(err)}`);
   void shutdown(1);
 });

@@ -57,6 +57,8 @@ export interface DataPaths {
   chainState: string;
   chainLog: string;
   gatewayDb: string;
+  /** Pids of the children of `npm start` (scripts/leftovers.ts). */
+  pidFile: string;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +100,6 @@ export function dataPaths(config: Pick<Config, "dataDir">): DataPaths {
     chainState: path.join(chainDir, "anvil-state.json"),
     chainLog: path.join(chainDir, "anvil.log"),
     gatewayDb: path.join(config.dataDir, "gateway"),
+    pidFile: path.join(config.dataDir, "start.pids.json"),
   };
 }

@@ -62,6 +62,7 @@ describe("config", () => {
         chainState: "/tmp/tianfu-x/chain/anvil-state.json",
         chainLog: "/tmp/tianfu-x/chain/anvil.log",
         gatewayDb: "/tmp/tianfu-x/gateway",
+        pidFile: "/tmp/tianfu-x/start.pids.json",
       });
     });
 
