@@ -68,7 +68,8 @@ function track(
   void entry.exited.then((code) => {
     forgetChild(pidFile, name);
     if (!shuttingDown) {
-      console.error(`[start] ${name} exited unexpectedly (code ${code}); stopping`);
+      const how = child.signalCode ? `by ${child.signalCode}` : `with code ${code}`;
+      console.error(`[start] ${name} exited unexpectedly (${how}); stopping`);
       void shutdown(1);
     }
   });
@@ -91,7 +92,8 @@ async function shutdown(code: number): Promise<never> {
   if (!shuttingDown) {
     shuttingDown = true;
     for (const c of [...children].reverse()) {
-      if (c.name === "chain") say("stopping the chain (Anvil writes its state)");
+      const running = c.child.exitCode === null && c.child.signalCode === null;
+      if (running && c.name === "chain") say("stopping the chain (Anvil writes its state)");
       await stopChild(c);
     }
     if (code === 0) say("stopped");
