@@ -54,6 +54,7 @@ function exitedPromise(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/** DATA_DIR's pid file (scripts/leftovers.ts), set once the configuration is read. */
 let pidFile = "";
 
 function track(
@@ -62,7 +63,13 @@ function track(
   stop: { signal: NodeJS.Signals; timeoutMs: number; marker: string },
   exited?: Promise<number | null>,
 ): Child {
-  const entry = { name, child, exited: exited ?? exitedPromise(child), stopSignal: stop.signal, stopTimeoutMs: stop.timeoutMs };
+  const entry: Child = {
+    name,
+    child,
+    exited: exited ?? exitedPromise(child),
+    stopSignal: stop.signal,
+    stopTimeoutMs: stop.timeoutMs,
+  };
   children.push(entry);
   if (child.pid !== undefined) recordChild(pidFile, name, { pid: child.pid, signal: stop.signal, marker: stop.marker });
   void entry.exited.then((code) => {
@@ -203,7 +210,8 @@ async function startLocalChain(config: Config): Promise<Deployments> {
     stateInterval: STATE_INTERVAL_S,
     logFile: paths.chainLog,
   });
-  track("chain", anvil.child, { signal: "SIGINT", timeoutMs: CHAIN_STOP_TIMEOUT_MS, marker: paths.chainState }, anvil.exited);
+  const stop = { signal: "SIGINT" as const, timeoutMs: CHAIN_STOP_TIMEOUT_MS, marker: paths.chainState };
+  track("chain", anvil.child, stop, anvil.exited);
   try {
     await waitForRpc(rpcUrl, CHAIN_START_TIMEOUT_MS, anvil.exited);
   } catch (err) {
@@ -221,7 +229,8 @@ async function startLocalChain(config: Config): Promise<Deployments> {
     const { ensureLocalLedger } = await import("./local-ledger");
     const ledger = await ensureLocalLedger(provider, config.deploymentsFile, say);
     if (ledger.created) {
-      if (ledger.replaced !== undefined) rmSync(paths.gatewayDb, { recursive: true, force: true });
+      // A new ledger: whatever the gateway indexed before belongs to another one.
+      rmSync(paths.gatewayDb, { recursive: true, force: true });
       const s = ledger.seed;
       say(
         `deployed the ledger and seeded ${s?.patents ?? 0} demo patents ` +
