@@ -1,0 +1,61 @@
+import { Router } from "express";
+import type { AppContext } from "../../context";
+import { ApiError } from "../errors";
+
+/** Answer of `GET /v1/health`. */
+export interface HealthResponse {
+  chainId: number;
+  /** The node's latest block. */
+  head: { number: number; hash: string };
+  /** The indexer's last applied block; null until the indexer runs. */
+  indexed: { number: number; hash: string } | null;
+  /** head.number - indexed.number; null until the indexer runs. */
+  lag: number | null;
+  deploymentBlock: number;
+  /** Contract addresses by Solidity contract name. */
+  contracts: Record<string, string>;
+}
+
+/** How long the health check waits for the node before answering 503. */
+const NODE_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createHealthRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get("/health", async (_req, res) => {
+    let head: { number: number; hash: string };
+    let chainId: number;
+    try {
+      const [network, block] = await withTimeout(
+        Promise.all([ctx.provider.getNetwork(), ctx.provider.getBlock("latest")]),
+        NODE_TIMEOUT_MS,
+      );
+      if (!block?.hash) throw new Error("the node returned no latest block");
+      head = { number: block.number, hash: block.hash };
+      chainId = Number(network.chainId);
+    } catch (err) {
+      throw new ApiError(503, "CHAIN_UNAVAILABLE", "the chain node does not answer", {
+        reason: err instanceof Error ? err.message.split("\n")[0] : String(err),
+      });
+    }
+    const body: HealthResponse = {
+      chainId,
+      head,
+      indexed: null,
+      lag: null,
+      deploymentBlock: ctx.deployments.deploymentBlock,
+      contracts: ctx.deployments.contracts,
+    };
+    res.json(body);
+  });
+
+  return router;
+}

@@ -1,0 +1,105 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The gateway's and the start script's configuration, parsed from the environment once (by the entry
+ * point) and passed on in the AppContext. Bad values stop the program with a message naming the variable.
+ */
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: "expected a port number" })
+    .int("expected a whole number")
+    .min(0, "expected a port between 0 and 65535")
+    .max(65535, "expected a port between 0 and 65535")
+    .default(fallback);
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  PORT: port(8080),
+  CHAIN_PORT: port(8545),
+  CHAIN_RPC_URL: z
+    .url({ protocol: /^(https?|wss?)$/, error: "expected an http(s) or ws(s) URL such as http://127.0.0.1:8545" })
+    .optional(),
+  DATA_DIR: z.string().min(1, "must not be empty").default("data"),
+  DEPLOYMENTS_FILE: z.string().min(1, "must not be empty").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  CONFIRMATIONS: z.coerce
+    .number({ error: "expected a whole number of blocks" })
+    .int("expected a whole number of blocks")
+    .min(0, "must not be negative")
+    .max(1000, "must be at most 1000")
+    .default(0),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Port of the embedded local chain (Anvil) started by `npm start`. */
+  chainPort: number;
+  /** JSON-RPC endpoint of the chain: CHAIN_RPC_URL, or the local chain on CHAIN_PORT. */
+  chainRpcUrl: string;
+  /** True when CHAIN_RPC_URL names an external chain: no local chain, no deploy, no seed. */
+  externalChain: boolean;
+  dataDir: string;
+  deploymentsFile: string;
+  logLevel: LogLevel;
+  /** Blocks the indexer waits behind the head before applying a block. */
+  confirmations: number;
+}
+
+/** Where the local system keeps its files under DATA_DIR. */
+export interface DataPaths {
+  chainDir: string;
+  chainState: string;
+  chainLog: string;
+  gatewayDb: string;
+  /** Pids of the children of `npm start` (scripts/leftovers.ts). */
+  pidFile: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join("; ")}`);
+  }
+}
+
+/** Parses the environment (process.env by default). Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable counts as unset, as in most shells' `VAR= cmd` idiom.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(environment)"), message: i.message })),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    chainPort: e.CHAIN_PORT,
+    chainRpcUrl: e.CHAIN_RPC_URL ?? `http://127.0.0.1:${e.CHAIN_PORT}`,
+    externalChain: e.CHAIN_RPC_URL !== undefined,
+    dataDir,
+    deploymentsFile: path.resolve(e.DEPLOYMENTS_FILE ?? path.join(dataDir, "deployments", "local.json")),
+    logLevel: e.LOG_LEVEL,
+    confirmations: e.CONFIRMATIONS,
+  };
+}
+
+export function dataPaths(config: Pick<Config, "dataDir">): DataPaths {
+  const chainDir = path.join(config.dataDir, "chain");
+  return {
+    chainDir,
+    chainState: path.join(chainDir, "anvil-state.json"),
+    chainLog: path.join(chainDir, "anvil.log"),
+    gatewayDb: path.join(config.dataDir, "gateway"),
+    pidFile: path.join(config.dataDir, "start.pids.json"),
+  };
+}

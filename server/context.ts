@@ -1,0 +1,31 @@
+import { JsonRpcProvider, Network, type Provider } from "ethers";
+import type { Config } from "./config";
+import { readDeployments, type Deployments } from "./chain/deployments";
+import { createLogger, type Logger } from "./logger";
+
+/** Everything a part of the gateway needs, passed explicitly to `createX(ctx)` factories. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  /** Any ethers Provider: a JsonRpcProvider in production, Hardhat's in-process provider in tests. */
+  provider: Provider;
+  deployments: Deployments;
+}
+
+/**
+ * Builds the context from the configuration: reads the deployments file and connects to CHAIN_RPC_URL.
+ * Parts may be supplied instead (tests pass Hardhat's provider and their own deployments).
+ */
+export function createContext(config: Config, parts: Partial<Omit<AppContext, "config">> = {}): AppContext {
+  const logger = parts.logger ?? createLogger(config.logLevel);
+  const deployments = parts.deployments ?? readDeployments(config.deploymentsFile);
+  const provider =
+    parts.provider ??
+    // A static network: the chain id is the deployments' one, and a node that is down fails each call
+    // quickly instead of the provider retrying network detection forever.
+    new JsonRpcProvider(config.chainRpcUrl, undefined, {
+      staticNetwork: Network.from(deployments.chainId),
+      pollingInterval: 1000,
+    });
+  return { config, logger, provider, deployments };
+}
