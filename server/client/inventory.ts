@@ -7,7 +7,7 @@ import { chinaDayOf, CnipaNumberError, dayOf, parseCnipaNumber, type CnipaNumber
 import type { ScenarioKey } from "../chain/scenarios";
 import { ipcProblem, parseIpc } from "./ipc";
 import { MODE_NAMES, scenarioKeyOf, type ModeName } from "./names";
-import type { PatentInput } from "./records";
+import type { InventoryInput, PatentInput } from "./records";
 
 /**
  * A university's inventory spreadsheet (存量专利盘点表) as CSV, one granted patent per row:
@@ -208,6 +208,36 @@ const FIELDS = {
 } satisfies Record<InventoryColumn, z.ZodType<unknown, string>>;
 
 type Parsed = { [K in InventoryColumn]?: z.output<(typeof FIELDS)[K]> };
+
+/** The survey columns an owner may update after registration. */
+export const INVENTORY_FIELD_COLUMNS = ["readiness", "willing", "modes", "self_score", "unit_score", "scenarios"] as const;
+export type InventoryFieldColumn = (typeof INVENTORY_FIELD_COLUMNS)[number];
+
+/** Applies the given survey columns (as text, validated like the CSV) over `base`. */
+export function validateInventoryFields(
+  fields: Partial<Record<InventoryFieldColumn, string>>,
+  base: InventoryInput,
+): { ok: true; inventory: InventoryInput } | { ok: false; reasons: string[] } {
+  const reasons: string[] = [];
+  const inventory: InventoryInput = { ...base };
+  const keys: Record<InventoryFieldColumn, keyof InventoryInput> = {
+    readiness: "readiness",
+    willing: "willing",
+    modes: "modes",
+    self_score: "selfScore",
+    unit_score: "unitScore",
+    scenarios: "scenarios",
+  };
+  for (const column of INVENTORY_FIELD_COLUMNS) {
+    const text = fields[column];
+    if (text === undefined) continue;
+    const schema: z.ZodType<unknown, string> = FIELDS[column];
+    const result = schema.safeParse(text.trim());
+    if (result.success) (inventory as unknown as Record<string, unknown>)[keys[column]] = result.data;
+    else for (const issue of result.error.issues) reasons.push(`${column}: ${issue.message}`);
+  }
+  return reasons.length > 0 ? { ok: false, reasons } : { ok: true, inventory };
+}
 
 function todayByClock(): number {
   return chinaDayOf(Math.floor(Date.now() / 1000));
