@@ -29,7 +29,8 @@ export class CliUsageError extends Error {
 export async function connectOverRpc(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<LedgerClient> {
   const deployments = readDeployments(options.deployments);
   const network = Network.from(deployments.chainId);
-  const provider = new JsonRpcProvider(options.rpc, network, { staticNetwork: network });
+  // No response cache: a nonce or an existence check read just after a transaction must be fresh.
+  const provider = new JsonRpcProvider(options.rpc, network, { staticNetwork: network, cacheTimeout: -1 });
   let chainId: bigint;
   try {
     chainId = BigInt(String(await provider.send("eth_chainId", [])));

@@ -54,7 +54,9 @@ export function reportError(deps: CliDeps, err: unknown): void {
     if (hint) deps.err(`hint: ${hint}`);
     return;
   }
-  deps.err(`error: ${err instanceof Error ? err.message : String(err)}`);
+  // ethers errors carry the whole transaction in `message`; `shortMessage` is the readable part.
+  const short = (err as { shortMessage?: unknown } | null)?.shortMessage;
+  deps.err(`error: ${typeof short === "string" ? short : err instanceof Error ? err.message : String(err)}`);
 }
 
 /** Runs the CLI on `argv` (without node and script) and answers the exit code. */

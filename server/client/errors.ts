@@ -39,6 +39,11 @@ const ENUMS: Record<string, Record<number, string>> = {
   "enum TransferStatus": TransferStatus,
 };
 
+/** Arguments declared as plain integers that carry an enum (error name -> argument name -> enum type). */
+const UNTYPED_ENUM_ARGS: Record<string, Record<string, string>> = {
+  PatentRegistryTransferState: { status: "enum TransferStatus" },
+};
+
 interface AbiInput {
   name?: string;
   type?: string;
@@ -159,7 +164,7 @@ export function decodeRevertData(data: string): LedgerError {
     const value = normalise(decoded[i], input);
     const key = input.name || `arg${i}`;
     args[key] = value;
-    parts.push(`${key}=${formatArg(value, internalTypes[i])}`);
+    parts.push(`${key}=${formatArg(value, UNTYPED_ENUM_ARGS[fragment.name]?.[key] ?? internalTypes[i])}`);
   });
   return new LedgerError(fragment.name, args, fragment.format("sighash"), selector, `${fragment.name}(${parts.join(", ")})`);
 }
