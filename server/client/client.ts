@@ -113,6 +113,30 @@ export function patentIdOf(number: string | bigint): bigint {
   return parseCnipaNumber(number).number;
 }
 
+/**
+ * Waits for a sent transaction. A receipt with status 0 carries no reason: the call is replayed on the
+ * parent block's state to recover the custom error, thrown as a LedgerError.
+ */
+export async function confirm(tx: ContractTransactionResponse, provider: Provider): Promise<ContractTransactionReceipt> {
+  let receipt: ContractTransactionReceipt | null;
+  try {
+    receipt = await tx.wait();
+  } catch (err) {
+    const data = findRevertData(err);
+    if (data !== undefined) throw decodeRevertData(data);
+    const failed = (err as { receipt?: { blockNumber: number } | null }).receipt;
+    if (!failed) throw decodeRevert(err);
+    try {
+      await provider.call({ to: tx.to, from: tx.from, data: tx.data, value: tx.value, blockTag: failed.blockNumber - 1 });
+    } catch (replayed) {
+      throw decodeRevert(replayed);
+    }
+    throw decodeRevertData("0x");
+  }
+  if (!receipt) throw new LedgerClientError(`transaction ${tx.hash} was dropped`);
+  return receipt;
+}
+
 export function createLedgerClient({ runner, deployments }: LedgerClientOptions) {
   const registryAddress = deployments.contracts.PatentRegistry!;
   const managerAddress = deployments.contracts.LedgerAccessManager!;
@@ -133,25 +157,7 @@ export function createLedgerClient({ runner, deployments }: LedgerClientOptions)
   /** Sends a transaction and waits for it; any revert (estimate, send or receipt) becomes a LedgerError. */
   async function send(build: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
     needSigner();
-    const tx = await withRevertDecoding(build);
-    let receipt: ContractTransactionReceipt | null;
-    try {
-      receipt = await tx.wait();
-    } catch (err) {
-      const data = findRevertData(err);
-      if (data !== undefined) throw decodeRevertData(data);
-      const failed = (err as { receipt?: { blockNumber: number } | null }).receipt;
-      if (!failed) throw decodeRevert(err);
-      // The receipt carries no reason: replay the call on the parent block's state to recover it.
-      try {
-        await needProvider().call({ to: tx.to, from: tx.from, data: tx.data, value: tx.value, blockTag: failed.blockNumber - 1 });
-      } catch (replayed) {
-        throw decodeRevert(replayed);
-      }
-      throw decodeRevertData("0x");
-    }
-    if (!receipt) throw new LedgerClientError(`transaction ${tx.hash} was dropped`);
-    return receipt;
+    return confirm(await withRevertDecoding(build), needProvider());
   }
 
   const result = (r: ContractTransactionReceipt): TxResult => ({ hash: r.hash, blockNumber: r.blockNumber, gasUsed: r.gasUsed });

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFixture, patentRecord } from "../helpers/fixtures";
 import { clientFor } from "./helpers";
-import { decodeRevert, decodeRevertData, LedgerError, withRevertDecoding } from "../../server/client";
+import { confirm, decodeRevert, decodeRevertData, LedgerError, withRevertDecoding } from "../../server/client";
 import { formatCnipaNumber } from "../../server/chain/cnipa";
 
 async function caught(promise: Promise<unknown>): Promise<LedgerError> {
@@ -106,6 +106,26 @@ describe("client errors", () => {
     it("leaves errors that are not reverts unchanged", () => {
       const network = new Error("connect ECONNREFUSED 127.0.0.1:8545");
       expect(decodeRevert(network)).to.equal(network);
+    });
+  });
+});
+
+describe("client receipts", () => {
+  describe("confirm", () => {
+    it("recovers the custom error of a transaction mined with status 0", async () => {
+      const f = await loadFixture(deployFixture);
+      const record = patentRecord(f.uniA.address, 4);
+      await ethers.provider.send("evm_setAutomine", [false]);
+      try {
+        // An explicit gas limit skips estimation: the revert surfaces only in the receipt.
+        const tx = await f.registry.connect(f.stranger).register(record, { gasLimit: 1_000_000 });
+        await ethers.provider.send("evm_mine", []);
+        const err = await caught(confirm(tx, ethers.provider));
+        expect(err.errorName).to.equal("AccessManagedUnauthorized");
+        expect(err.args).to.deep.equal({ caller: f.stranger.address });
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
     });
   });
 });
