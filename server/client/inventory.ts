@@ -377,9 +377,12 @@ export function validateInventoryCsv(text: string, opts: ValidateOptions = {}): 
 export function readInventoryFile(file: string, opts: ValidateOptions = {}): InventoryValidation {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = new TextDecoder("utf-8").decode(readFileSync(file));
   } catch (err) {
     throw new InventoryFileError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (text.includes("\uFFFD")) {
+    throw new InventoryFileError(`${file} is not valid UTF-8 (a spreadsheet saved as GBK?): save it as "CSV UTF-8"`);
   }
   return validateInventoryCsv(text, opts);
 }

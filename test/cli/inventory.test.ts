@@ -9,6 +9,7 @@ import {
   defaultDossierHash,
   importInventory,
   InventoryFileError,
+  readInventoryFile,
   validateInventoryCsv,
   type ImportProgress,
 } from "../../server/client";
@@ -99,6 +100,12 @@ describe("client inventory import", () => {
     it("accepts a PCT national-phase number whose year is not the filing year", () => {
       const { good } = validateInventoryCsv(MIXED);
       expect(good[3]!.input).to.include({ number: "ZL201880012345.5", filingDate: "2017-12-19" });
+    });
+
+    it("refuses a file that is not UTF-8", () => {
+      const file = tempCsv("gbk.csv", "");
+      writeFileSync(file, Buffer.concat([Buffer.from(`${HEADER}\nZL201910123456.X,`), Buffer.from([0xd2, 0xbb, 0xd6, 0xd6]), Buffer.from("\n")]));
+      expect(() => readInventoryFile(file)).to.throw(InventoryFileError, /not valid UTF-8/);
     });
 
     it("refuses a file whose header lacks a column", () => {
