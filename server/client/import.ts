@@ -1,5 +1,6 @@
 import { parseCnipaNumber } from "../chain/cnipa";
 import type { LedgerClient } from "./client";
+import { LedgerError } from "./errors";
 import { readInventoryFile, type BadRow, type InventoryRow } from "./inventory";
 
 /** The registry's MAX_BATCH. */
@@ -76,7 +77,12 @@ export async function importInventory(client: LedgerClient, file: string, opts: 
     }
     let tx: string | undefined;
     if (batch.length > 0 && !opts.dryRun) {
-      const result = await client.registerBatch(batch.map((r) => r.input));
+      let result;
+      try {
+        result = await client.registerBatch(batch.map((r) => r.input));
+      } catch (err) {
+        throw locateRow(err, batch);
+      }
       tx = result.hash;
       summary.transactions.push(result.hash);
       summary.gasUsed += result.gasUsed;
@@ -92,4 +98,14 @@ export async function importInventory(client: LedgerClient, file: string, opts: 
     });
   }
   return summary;
+}
+
+/** A registry refusal that names a patent gets the CSV line of that patent appended to its message. */
+function locateRow(err: unknown, batch: readonly InventoryRow[]): unknown {
+  if (!(err instanceof LedgerError)) return err;
+  const id = err.args.patentId ?? err.args.number;
+  if (typeof id !== "bigint") return err;
+  const row = batch.find((r) => parseCnipaNumber(r.input.number).number === id);
+  if (!row) return err;
+  return new LedgerError(err.errorName, err.args, err.signature, err.selector, `${err.message} at line ${row.line} (${row.input.number})`);
 }

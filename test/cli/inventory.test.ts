@@ -9,6 +9,7 @@ import {
   defaultDossierHash,
   importInventory,
   InventoryFileError,
+  LedgerError,
   readInventoryFile,
   validateInventoryCsv,
   type ImportProgress,
@@ -178,6 +179,26 @@ describe("client inventory import", () => {
       expect(resumed.transactions).to.have.length(2);
       expect(progress.map((p) => p.batch)).to.deep.equal([3, 1]);
       expect(await f.registry.balanceOf(demoWallet("scu").address)).to.equal(7n);
+    });
+
+    it("names the CSV line of a patent the registry refuses (a concurrent registration)", async () => {
+      const f = await loadFixture(deployFixture);
+      const client = await clientFor(f, f.registrar);
+      const file = tempCsv("race.csv", goodRows(3));
+      await importInventory(client, file, { batchSize: 3 });
+      // Another registrar got there between the existence check and the batch.
+      const blind = { ...client, registeredAmong: async () => new Set<bigint>() };
+      let error: unknown;
+      try {
+        await importInventory(blind, file, { batchSize: 3 });
+      } catch (err) {
+        error = err;
+      }
+      const first = makeCnipaNumber(2020, 1, 3_000_001);
+      expect(error).to.be.instanceOf(LedgerError);
+      expect((error as LedgerError).message).to.equal(
+        `PatentRegistryAlreadyRegistered(patentId=${first.slice(2, 14)}) at line 2 (${first})`,
+      );
     });
 
     it("refuses a batch size above the registry's limit", async () => {
