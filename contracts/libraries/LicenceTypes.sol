@@ -45,9 +45,11 @@ struct FeeTerms {
 }
 
 /// @notice Where and when a licence applies.
-/// @dev `fields` is a bitmask over up to 64 field-of-use classes and `territories` a bitmask over up to 64
-/// territory regions (the vocabularies are kept by the gateway: docs/licensing.md; bit 0 of `territories`
-/// is mainland China as a whole, bits 1.. provinces and regions). Two scopes overlap in field when
+/// @dev `fields` is a bitmask over up to 64 disjoint field-of-use classes (bits 0-18: the sections of the national
+/// industry classification GB/T 4754-2017 other than manufacturing; bits 19-49: manufacturing divisions 13-43) and
+/// `territories` a bitmask over up to 64 disjoint regions (bits 0-33: provincial-level divisions in GB/T 2260
+/// order; 34-37: rest of Asia, Europe, the Americas, rest of the world). Wider scopes set several bits; see
+/// docs/licensing.md and server/chain/licensing.ts. Two scopes overlap in field when
 /// `a.fields & b.fields != 0`, in territory when `a.territories & b.territories != 0`, and in time when
 /// `a.startDay < b.endDay && b.startDay < a.endDay`. Days are China Standard Time days since 1970-01-01;
 /// the licence applies from `startDay` up to, not including, `endDay`.
