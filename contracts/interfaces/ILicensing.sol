@@ -147,6 +147,8 @@ interface ILicensing {
 
     /// @notice Takes a non-exclusive licence under the declared terms, by notice and payment: a lump-sum fee is
     /// paid at once through {IRoyalties} (approve the royalties contract for `amount` of the token first).
+    /// @dev Asks the registry with `authoriseAct(patentId, Act.OpenLicence, taker)`: an encumbrance that consented
+    /// to the declaration consents to each taker, and may name where the fee goes (`proceedsTo`).
     /// @param maxFee The most the taker accepts to pay (protects against a changed declaration).
     function takeOpenLicence(uint256 patentId, uint128 maxFee) external returns (uint256 licenceId);
 

@@ -166,6 +166,9 @@ describe("Licensing", () => {
         f.licensing,
         "LicensingNoToken",
       );
+      await expect(
+        grantTx(f, f.companyA.address, { token: ethers.ZeroAddress, method: FeeMethod.RunningRoyalty, royaltyBps: 100 }),
+      ).to.be.revertedWithCustomError(f.licensing, "LicensingNoToken");
       await expect(grantTx(f, f.companyA.address, { token: ethers.ZeroAddress, amount: 0n })).to.emit(
         f.licensing,
         "LicenceGranted",
@@ -359,7 +362,7 @@ describe("Licensing", () => {
     it("reverts with LicensingOutsideParentScope beyond the parent's fields, territories or dates", async () => {
       const f = await loadFixture(licensingFixture);
       const parent = await withParent(f, { start: f.today, end: f.today + 100 });
-      const outside: GrantOptions[] = [{ fields: 4n }, { territories: 5n }, { end: f.today + 101 }];
+      const outside: GrantOptions[] = [{ fields: 4n }, { territories: 5n }, { end: f.today + 101 }, { start: f.today - 1 }];
       for (const o of outside) {
         await expect(f.licensing.connect(f.companyA).grantSublicence(parent, licenceTerms(f.companyB.address, f.tokenAddress, f.today, { end: f.today + 100, ...o })))
           .to.be.revertedWithCustomError(f.licensing, "LicensingOutsideParentScope")

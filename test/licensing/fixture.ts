@@ -1,4 +1,5 @@
 import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFixture, patentRecord } from "../helpers/fixtures";
 import { Roles } from "../../server/chain/roles";
 import { FeeMethod, FeeTrigger, LicenceKind } from "../../server/chain/licensing";
@@ -17,6 +18,9 @@ export async function chainToday(): Promise<number> {
 /** The ledger with two patents of uniA (one near expiry), a module account (broker, as the exchange),
  * and funded licensees who approved the royalties contract. */
 export async function licensingFixture() {
+  // Noon China time tomorrow: tests that compare days never cross a midnight by the seconds their blocks add.
+  const now = await time.latest();
+  await time.increaseTo(Math.floor((now + 8 * 3600) / DAY) * DAY + DAY + 4 * 3600);
   const f = await deployFixture();
   const record = patentRecord(f.uniA.address, 1);
   const old = patentRecord(f.uniA.address, 7, { year: 2007 }); // expires 2027-03-15
