@@ -50,6 +50,9 @@ describe("Royalties", () => {
       await expect(f.royalties.connect(f.uniA).declareShares(f.patentId, { ...ok, tto: ethers.ZeroAddress }))
         .to.be.revertedWithCustomError(f.royalties, "RoyaltiesNoPayoutAddress")
         .withArgs(f.patentId);
+      await expect(f.royalties.connect(f.uniA).declareShares(f.patentId, { ...ok, inventors: ethers.ZeroAddress }))
+        .to.be.revertedWithCustomError(f.royalties, "RoyaltiesNoPayoutAddress")
+        .withArgs(f.patentId);
       await expect(
         f.royalties.connect(f.uniA).declareShares(f.patentId, { ...ok, unitBps: 7000, ttoBps: 0, tto: ethers.ZeroAddress }),
       ).to.emit(f.royalties, "SharesDeclared");
@@ -258,9 +261,47 @@ describe("Royalties", () => {
       await expect(f.royalties.connect(f.companyA).payFee(id)).to.changeTokenBalances(f.token, [f.companyA, f.uniA], [-3_000n, 3_000n]);
     });
 
+    it("sends nothing to a party whose share is zero", async () => {
+      const f = await loadFixture(licensingFixture);
+      await f.royalties.connect(f.uniA).declareShares(f.patentId, {
+        unitBps: 0,
+        inventorsBps: 10_000,
+        ttoBps: 0,
+        inventors: f.uniB.address,
+        tto: ethers.ZeroAddress,
+      });
+      const id = await grant(f, f.companyA.address, { amount: 12_345n });
+      const tx = f.royalties.connect(f.companyA).payFee(id);
+      await expect(tx)
+        .to.emit(f.royalties, "RoyaltyPaid")
+        .withArgs(id, f.patentId, f.companyA.address, 1n, true, f.tokenAddress, 12_345n, [
+          f.uniA.address,
+          0n,
+          f.uniB.address,
+          12_345n,
+          ethers.ZeroAddress,
+          0n,
+        ]);
+      await expect(tx).to.changeTokenBalances(f.token, [f.companyA, f.uniA, f.uniB], [-12_345n, 0n, 12_345n]);
+    });
+
+    it("reverts with ReentrancyGuardReentrantCall when the token calls back into payFee", async () => {
+      const f = await loadFixture(licensingFixture);
+      const evil = await new ReentrantToken__factory(f.admin).deploy();
+      await evil.mint(f.companyA.address, 1_000_000n);
+      await evil.connect(f.companyA).approve(await f.royalties.getAddress(), ethers.MaxUint256);
+      const id = await grant(f, f.companyA.address, { token: await evil.getAddress() });
+      await evil.arm(await f.royalties.getAddress(), f.royalties.interface.encodeFunctionData("payFee", [id]));
+      await expect(f.royalties.connect(f.companyA).payFee(id)).to.be.revertedWithCustomError(
+        f.royalties,
+        "ReentrancyGuardReentrantCall",
+      );
+    });
+
     it("reverts with RoyaltiesWrongMethod for a running royalty and RoyaltiesZeroAmount for a free licence", async () => {
       const f = await loadFixture(licensingFixture);
       const running = await grant(f, f.companyA.address, royalty);
+      expect(await f.royalties.feeStatus(running)).to.deep.equal([false, 0n, false]);
       await expect(f.royalties.connect(f.companyA).payFee(running))
         .to.be.revertedWithCustomError(f.royalties, "RoyaltiesWrongMethod")
         .withArgs(running, FeeMethod.RunningRoyalty);
