@@ -71,7 +71,7 @@ struct LicenceGrant {
     bytes32 contractHash; // hash of the signed licence contract
 }
 
-/// @notice A licence as stored. Three slots for the rules (identity, scope, fee), then the rest.
+/// @notice A licence as stored: seven slots, the rules reading the first two (identity, scope).
 struct Licence {
     uint64 patentId;
     address licensee;
@@ -80,7 +80,6 @@ struct Licence {
     bool sublicensable;
     bool open; // taken under an open-licence declaration (开放许可)
     LicenceScope scope;
-    uint64 parentId; // the parent licence of a sublicence, else 0
     FeeTerms fee;
     address token;
     uint32 grantedDay;
@@ -88,6 +87,7 @@ struct Licence {
     bool filedLate; // filed after the three-month window
     uint32 endedDay; // day it was terminated, expired or revoked (0: not ended)
     address grantor; // the owner, or the licensee of the parent for a sublicence
+    uint64 parentId; // the parent licence of a sublicence, else 0
     address proceedsTo; // where lump-sum fees go instead of the owner (a pledgee's consent), or zero
     bytes32 contractHash;
 }
