@@ -6,6 +6,10 @@ import {
   type DemoSettlementToken,
   type LedgerAccessManager,
   type PatentRegistry,
+  Licensing__factory,
+  Royalties__factory,
+  type Licensing,
+  type Royalties,
 } from "../typechain-types";
 import { Roles } from "../server/chain/roles";
 
@@ -13,6 +17,8 @@ export interface LedgerContracts {
   accessManager: LedgerAccessManager;
   registry: PatentRegistry;
   token: DemoSettlementToken;
+  licensing: Licensing;
+  royalties: Royalties;
 }
 
 /** Who holds which role after deployment. */
@@ -34,6 +40,11 @@ export const FUNCTION_ROLES = {
   },
   DemoSettlementToken: {
     ADMIN: ["mint"],
+  },
+  Licensing: {
+    MODULE: ["grantFor"],
+    REGISTRAR: ["recordFiling"],
+    ADMIN: ["setRoyalties"],
   },
 } as const;
 
@@ -68,6 +79,14 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
 
   await restrict(accessManager, registry, FUNCTION_ROLES.PatentRegistry);
 
+  const licensing = await new Licensing__factory(admin).deploy(authority, await registry.getAddress());
+  await licensing.waitForDeployment();
+  const royalties = await new Royalties__factory(admin).deploy(await registry.getAddress(), await licensing.getAddress());
+  await royalties.waitForDeployment();
+  await restrict(accessManager, licensing, FUNCTION_ROLES.Licensing);
+  await (await licensing.setRoyalties(await royalties.getAddress())).wait();
+  await (await accessManager.grantRole(Roles.MODULE, await licensing.getAddress(), 0)).wait();
+
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
     [Roles.VENUE, grants.venues],
@@ -78,5 +97,5 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token };
+  return { accessManager, registry, token, licensing, royalties };
 }
