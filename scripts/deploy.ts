@@ -3,16 +3,22 @@ import {
   DemoSettlementToken__factory,
   LedgerAccessManager__factory,
   PatentRegistry__factory,
+  Pledges__factory,
+  Valuations__factory,
   type DemoSettlementToken,
   type LedgerAccessManager,
   type PatentRegistry,
+  type Pledges,
+  type Valuations,
 } from "../typechain-types";
-import { Roles } from "../server/chain/roles";
+import { LockBits, Roles } from "../server/chain/roles";
 
 export interface LedgerContracts {
   accessManager: LedgerAccessManager;
   registry: PatentRegistry;
   token: DemoSettlementToken;
+  pledges: Pledges;
+  valuations: Valuations;
 }
 
 /** Who holds which role after deployment. */
@@ -34,6 +40,12 @@ export const FUNCTION_ROLES = {
   },
   DemoSettlementToken: {
     ADMIN: ["mint"],
+  },
+  Pledges: {
+    REGISTRAR: ["registerPledge", "refusePledge"],
+  },
+  Valuations: {
+    APPRAISER: ["recordValuation"],
   },
 } as const;
 
@@ -68,15 +80,24 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
 
   await restrict(accessManager, registry, FUNCTION_ROLES.PatentRegistry);
 
+  const pledges = await new Pledges__factory(admin).deploy(authority, await registry.getAddress());
+  await pledges.waitForDeployment();
+  await restrict(accessManager, pledges, FUNCTION_ROLES.Pledges);
+  await (await registry.setLockModule(LockBits.PLEDGED, await pledges.getAddress())).wait();
+  const valuations = await new Valuations__factory(admin).deploy(authority, await registry.getAddress());
+  await valuations.waitForDeployment();
+  await restrict(accessManager, valuations, FUNCTION_ROLES.Valuations);
+
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
     [Roles.VENUE, grants.venues],
     [Roles.BANK, grants.banks],
     [Roles.APPRAISER, grants.appraisers],
     [Roles.EVALUATOR, grants.evaluators],
+    [Roles.MODULE, [await pledges.getAddress()]],
   ];
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token };
+  return { accessManager, registry, token, pledges, valuations };
 }
