@@ -1,11 +1,13 @@
 import type { Signer } from "ethers";
 import {
   DemoSettlementToken__factory,
+  EquityDeals__factory,
   LedgerAccessManager__factory,
   PatentRegistry__factory,
   Pledges__factory,
   Valuations__factory,
   type DemoSettlementToken,
+  type EquityDeals,
   type LedgerAccessManager,
   type PatentRegistry,
   type Pledges,
@@ -19,6 +21,7 @@ export interface LedgerContracts {
   token: DemoSettlementToken;
   pledges: Pledges;
   valuations: Valuations;
+  equityDeals: EquityDeals;
 }
 
 /** Who holds which role after deployment. */
@@ -87,6 +90,9 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   const valuations = await new Valuations__factory(admin).deploy(authority, await registry.getAddress());
   await valuations.waitForDeployment();
   await restrict(accessManager, valuations, FUNCTION_ROLES.Valuations);
+  const equityDeals = await new EquityDeals__factory(admin).deploy(await registry.getAddress());
+  await equityDeals.waitForDeployment();
+  await (await registry.setLockModule(LockBits.EQUITY, await equityDeals.getAddress())).wait();
 
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
@@ -95,9 +101,10 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
     [Roles.APPRAISER, grants.appraisers],
     [Roles.EVALUATOR, grants.evaluators],
     [Roles.MODULE, [await pledges.getAddress()]],
+    [Roles.MODULE, [await equityDeals.getAddress()]],
   ];
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token, pledges, valuations };
+  return { accessManager, registry, token, pledges, valuations, equityDeals };
 }

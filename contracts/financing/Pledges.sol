@@ -306,6 +306,11 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         delete _actConsents[key];
         proceedsTo = c.route == ProceedsRoute.EarlyRepayment ? _pledges[pledgeId].pledgee : address(this);
         emit ActConsentUsed(pledgeId, patentId, counterparty, act, initiator, proceedsTo);
+        if (act == Act.Contribute) {
+            // A consented contribution includes the transfer to the company that executes it.
+            _actConsents[_consentKey(pledgeId, patentId, Act.Transfer, counterparty)] = c;
+            emit ActConsented(pledgeId, patentId, counterparty, Act.Transfer, c.route);
+        }
     }
 
     /// @inheritdoc IEncumbranceGuard
