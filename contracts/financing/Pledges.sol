@@ -239,6 +239,8 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
     ) private {
         PledgedPatent storage e = _entries[pledgeId][patentId];
         if (e.status != PledgedPatentStatus.Pledged) revert PledgesPatentState(pledgeId, patentId, e.status);
+        // The patent must be able to move to a buyer: in force, no transfer pending, no other lock refusing.
+        REGISTRY.authoriseAct(patentId, Act.Transfer, address(0));
         e.status = PledgedPatentStatus.Disposing;
         _disposalToken[pledgeId][patentId] = token;
         uint256 auctionId = IPledgeDisposal(module).startDisposal(pledgeId, patentId, token, reserve, endTime);

@@ -164,6 +164,19 @@ describe("EquityDeals", () => {
       expect(await f.registry.isLocked(patentId, LockBits.EQUITY)).to.equal(false);
     });
 
+    it("keeps a committed pledged patent out of a disposal (EquityDealsPatentCommitted)", async () => {
+      const f = await loadFixture(equityFixture);
+      const patentId = f.ids[0]!;
+      const pledgeId = await pledgeOf(f, [{ patentId, pledgor: f.uniA.address }]);
+      await f.pledges.connect(f.bankA).consent(pledgeId, patentId, Act.Contribute, f.companyA.address, 0);
+      const { dealId } = await proposed(f, [0]);
+      await f.equityDeals.connect(f.companyA).acceptDeal(dealId);
+      const token = await f.token.getAddress();
+      await expect(f.pledges.connect(f.bankA).startDisposal(pledgeId, [patentId], [1n], token, 0n))
+        .to.be.revertedWithCustomError(f.equityDeals, "EquityDealsPatentCommitted")
+        .withArgs(patentId, dealId);
+    });
+
     it("reverts with EquityDealsNotCompany, EquityDealsWrongStatus and EquityDealsNotOwner", async () => {
       const f = await loadFixture(equityFixture);
       const { dealId } = await proposed(f);

@@ -654,6 +654,16 @@ describe("Pledges", () => {
         .withArgs(id, f.uniA.address, f.bankA.address);
     });
 
+    it("reverts with PatentRegistryTransferPending when a consented transfer of the patent is pending", async () => {
+      const f = await loadFixture(financingFixture);
+      const id = await pledgeOf(f, one(f));
+      await f.pledges.connect(f.bankA).consent(id, f.ids[0]!, Act.Transfer, f.companyA.address, Route.EarlyRepayment);
+      await f.registry.connect(f.uniA).proposeTransfer(f.ids[0]!, f.companyA.address, ethers.ZeroHash);
+      await expect(f.pledges.connect(f.bankA).startDisposal(id, [f.ids[0]!], [1n], await f.token.getAddress(), 0n))
+        .to.be.revertedWithCustomError(f.registry, "PatentRegistryTransferPending")
+        .withArgs(f.ids[0]!, 1n);
+    });
+
     it("reverts with PledgesNoDisposalModule when no module holds LOCK_DISPOSAL", async () => {
       const f = await loadFixture(financingFixture);
       const id = await pledgeOf(f, one(f));
