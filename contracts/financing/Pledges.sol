@@ -164,16 +164,14 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
     function depositProceeds(uint256 patentId, IERC20 token, uint256 amount) external nonReentrant {
         uint256 pledgeId = _latestPledge[patentId];
         if (pledgeId == 0) revert PledgesNotPledged(patentId);
-        Pledge storage p = _pledges[pledgeId];
-        PledgeStatus status = p.status;
-        if (
-            status != PledgeStatus.Proposed && status != PledgeStatus.Agreed && status != PledgeStatus.Registered
-                && status != PledgeStatus.Defaulted
-        ) revert PledgesWrongStatus(pledgeId, status);
         if (amount == 0) revert PledgesZeroAmount();
+        Pledge storage p = _pledges[pledgeId];
         address pledgor = _entries[pledgeId][patentId].pledgor;
         if (msg.sender != pledgor && !_hasRole(Roles.MODULE, msg.sender)) revert PledgesNotDepositor(msg.sender);
-        if (status != PledgeStatus.Defaulted && _escrow[pledgeId][address(token)][pledgor] == 0) {
+        PledgeStatus status = p.status;
+        bool held =
+            status == PledgeStatus.Proposed || status == PledgeStatus.Agreed || status == PledgeStatus.Registered;
+        if (held && _escrow[pledgeId][address(token)][pledgor] == 0) {
             address[] storage tokens = _escrowTokens[pledgeId];
             if (!_contains(tokens, address(token))) {
                 if (tokens.length == MAX_TOKENS) revert PledgesTooManyTokens(pledgeId, MAX_TOKENS);
@@ -182,10 +180,14 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         }
         token.safeTransferFrom(msg.sender, address(this), amount);
         emit ProceedsEscrowed(pledgeId, patentId, address(token), pledgor, msg.sender, amount);
-        if (status == PledgeStatus.Defaulted) {
+        if (held) {
+            _escrow[pledgeId][address(token)][pledgor] += amount;
+        } else if (status == PledgeStatus.Defaulted || status == PledgeStatus.Enforced) {
             _applyToDebt(pledgeId, p, token, address(this), pledgor, amount);
         } else {
-            _escrow[pledgeId][address(token)][pledgor] += amount;
+            // The pledge has ended (released, refused, withdrawn): the proceeds are the pledgor's.
+            _pay(token, address(this), pledgor, amount);
+            emit ProceedsPaid(pledgeId, address(token), pledgor, amount, false);
         }
     }
 

@@ -165,7 +165,10 @@ interface IPledges {
     function revokeConsent(uint256 pledgeId, uint256 patentId, Act act, address counterparty) external;
 
     /// @notice Deposits proceeds routed to escrow (`proceedsTo` was this contract) for the pledge that
-    /// covers or last covered `patentId`; pulled from the caller with `transferFrom`.
+    /// covers or last covered `patentId`; pulled from the caller (a module or the pledgor) with
+    /// `transferFrom`. Held while the pledge is pending or registered; applied to the debt at once
+    /// (pledgee first, surplus to the pledgor) once it is defaulted or enforced; passed on to the
+    /// pledgor once it has ended otherwise (so that royalties paid later never fail).
     function depositProceeds(uint256 patentId, IERC20 token, uint256 amount) external;
 
     /// @notice The pledgee releases a registered (or defaulted) pledge: remaining patents are unlocked and

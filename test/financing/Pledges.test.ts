@@ -481,7 +481,7 @@ describe("Pledges", () => {
       await expect(f.pledges.connect(f.module).depositProceeds(f.ids[0]!, tokenAddress, 1n))
         .to.be.revertedWithCustomError(f.pledges, "PledgesNotPledged")
         .withArgs(f.ids[0]!);
-      const id = await pledgeOf(f, one(f));
+      await pledgeOf(f, one(f));
       await expect(f.pledges.connect(f.stranger).depositProceeds(f.ids[0]!, tokenAddress, 1n))
         .to.be.revertedWithCustomError(f.pledges, "PledgesNotDepositor")
         .withArgs(f.stranger.address);
@@ -489,10 +489,43 @@ describe("Pledges", () => {
         f.pledges,
         "PledgesZeroAmount",
       );
+    });
+
+    it("passes proceeds on to the pledgor once the pledge is released", async () => {
+      const f = await loadFixture(financingFixture);
+      const tokenAddress = await f.token.getAddress();
+      const id = await pledgeOf(f, one(f));
       await f.pledges.connect(f.bankA).releasePledge(id);
-      await expect(f.pledges.connect(f.module).depositProceeds(f.ids[0]!, tokenAddress, 1n))
-        .to.be.revertedWithCustomError(f.pledges, "PledgesWrongStatus")
-        .withArgs(id, PledgeStatus.Released);
+      await f.token.connect(f.module).approve(await f.pledges.getAddress(), 500n);
+      const tx = f.pledges.connect(f.module).depositProceeds(f.ids[0]!, tokenAddress, 500n);
+      await expect(tx).to.emit(f.pledges, "ProceedsPaid").withArgs(id, tokenAddress, f.uniA.address, 500n, false);
+      await expect(tx).to.changeTokenBalances(f.token, [f.uniA, f.module], [500n, -500n]);
+    });
+
+    it("applies proceeds to the debt at once while the pledge is defaulted", async () => {
+      const f = await loadFixture(financingFixture);
+      const tokenAddress = await f.token.getAddress();
+      const id = await pledgeOf(f, [...one(f), ...one(f, 1)]);
+      await f.pledges.connect(f.bankA).startDisposal(id, [f.ids[0]!], [1n], tokenAddress, 0n);
+      await f.token.connect(f.module).approve(await f.pledges.getAddress(), 6_000_000n);
+      const tx = f.pledges.connect(f.module).depositProceeds(f.ids[1]!, tokenAddress, 6_000_000n);
+      await expect(tx).to.emit(f.pledges, "ProceedsPaid").withArgs(id, tokenAddress, f.bankA.address, 5_000_000n, true);
+      await expect(tx).to.emit(f.pledges, "ProceedsPaid").withArgs(id, tokenAddress, f.uniA.address, 1_000_000n, false);
+      expect((await f.pledges.pledge(id)).recovered).to.equal(5_000_000n);
+    });
+
+    it("reverts with PledgesTooManyTokens past four escrow tokens", async () => {
+      const f = await loadFixture(financingFixture);
+      await pledgeOf(f, one(f));
+      const factory = await ethers.getContractFactory("DemoSettlementToken");
+      for (let i = 0; i < 5; ++i) {
+        const token = await factory.deploy(await f.accessManager.getAddress());
+        await token.connect(f.admin).mint(f.uniA.address, 10n);
+        await token.connect(f.uniA).approve(await f.pledges.getAddress(), 10n);
+        const deposit = f.pledges.connect(f.uniA).depositProceeds(f.ids[0]!, await token.getAddress(), 10n);
+        if (i < 4) await deposit;
+        else await expect(deposit).to.be.revertedWithCustomError(f.pledges, "PledgesTooManyTokens").withArgs(1n, 4);
+      }
     });
   });
 
