@@ -231,25 +231,6 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         }
     }
 
-    function _startDisposal(
-        address module,
-        uint256 pledgeId,
-        uint256 patentId,
-        uint256 reserve,
-        IERC20 token,
-        uint64 endTime
-    ) private {
-        PledgedPatent storage e = _entries[pledgeId][patentId];
-        if (e.status != PledgedPatentStatus.Pledged) revert PledgesPatentState(pledgeId, patentId, e.status);
-        // The patent must be able to move to a buyer: in force, no transfer pending, no other lock refusing.
-        REGISTRY.authoriseAct(patentId, Act.Transfer, address(0));
-        e.status = PledgedPatentStatus.Disposing;
-        _disposalToken[pledgeId][patentId] = token;
-        uint256 auctionId = IPledgeDisposal(module).startDisposal(pledgeId, patentId, token, reserve, endTime);
-        e.auctionId = uint64(auctionId);
-        emit DisposalStarted(pledgeId, patentId, auctionId, module, address(token), reserve, endTime);
-    }
-
     // ================================================================ registrar
 
     /// @inheritdoc IPledges
@@ -332,6 +313,7 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         } else if (e.status == PledgedPatentStatus.Disposing) {
             e.status = PledgedPatentStatus.Sold;
             REGISTRY.unlock(patentId, LOCK_PLEDGED);
+            emit PatentLeftPledge(pledgeId, patentId, to);
         }
     }
 
@@ -446,6 +428,25 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         if (status != LegalStatus.Valid) revert PledgesPatentNotValid(patentId, status);
         uint32 expiry = REGISTRY.expiryDay(patentId);
         if (terms.termEndDay >= expiry) revert PledgesTermPastExpiry(patentId, terms.termEndDay, expiry);
+    }
+
+    function _startDisposal(
+        address module,
+        uint256 pledgeId,
+        uint256 patentId,
+        uint256 reserve,
+        IERC20 token,
+        uint64 endTime
+    ) private {
+        PledgedPatent storage e = _entries[pledgeId][patentId];
+        if (e.status != PledgedPatentStatus.Pledged) revert PledgesPatentState(pledgeId, patentId, e.status);
+        // The patent must be able to move to a buyer: in force, no transfer pending, no other lock refusing.
+        REGISTRY.authoriseAct(patentId, Act.Transfer, address(0));
+        e.status = PledgedPatentStatus.Disposing;
+        _disposalToken[pledgeId][patentId] = token;
+        uint256 auctionId = IPledgeDisposal(module).startDisposal(pledgeId, patentId, token, reserve, endTime);
+        e.auctionId = uint64(auctionId);
+        emit DisposalStarted(pledgeId, patentId, auctionId, module, address(token), reserve, endTime);
     }
 
     /// @dev Adds one patent to a new pledge and locks it; tells whether the caller is its pledgor.

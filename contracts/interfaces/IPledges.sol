@@ -51,7 +51,8 @@ interface IPledges {
     event PledgeDefaulted(uint256 indexed pledgeId, address indexed pledgee);
     /// @notice No patent of a defaulted pledge remains pledged or at auction.
     event PledgeEnforced(uint256 indexed pledgeId, uint128 recovered, uint128 securedAmount);
-    /// @notice A patent moved out of the pledge through a transfer the pledgee consented to.
+    /// @notice A patent moved out of the pledge: a transfer the pledgee consented to, or the sale at a
+    /// disposal auction (whose proceeds follow in `DisposalSettled`) was registered.
     event PatentLeftPledge(uint256 indexed pledgeId, uint256 indexed patentId, address indexed to);
 
     event ActConsented(

@@ -594,6 +594,7 @@ describe("Pledges", () => {
       const bankBefore = await f.token.balanceOf(f.bankA.address);
       const uniBefore = await f.token.balanceOf(f.uniA.address);
       const reg = f.registry.connect(f.registrar).registerTransfer(transferId, "ZR2026002", await today());
+      await expect(reg).to.emit(f.pledges, "PatentLeftPledge").withArgs(id, patentId, f.companyA.address);
       await expect(reg)
         .to.emit(f.pledges, "DisposalSettled")
         .withArgs(id, patentId, f.companyA.address, 1n, 6_000_000n, 5_000_000n, 1_000_000n);
