@@ -39,7 +39,7 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
     IPatentRegistry public immutable REGISTRY;
 
     mapping(uint256 pledgeId => Pledge) private _pledges;
-    mapping(uint256 pledgeId => uint256[]) private _patentIds;
+    mapping(uint256 pledgeId => uint64[]) private _patentIds; // CNIPA application numbers fit 64 bits
     mapping(uint256 pledgeId => address[]) private _pledgors;
     mapping(uint256 pledgeId => mapping(uint256 patentId => PledgedPatent)) private _entries;
     mapping(uint256 pledgeId => mapping(address party => bool)) private _consented;
@@ -80,7 +80,6 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         p.patentCount = uint8(count);
         p.activeCount = uint8(count);
         p.contractHash = terms.contractHash;
-        p.loanReference = terms.loanReference;
         emit PledgeProposed(
             pledgeId,
             terms.pledgee,
@@ -244,7 +243,7 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         if (registrationDay < p.agreedDay || registrationDay > today) {
             revert PledgesRegistrationDay(pledgeId, registrationDay, p.agreedDay, today);
         }
-        uint256[] storage ids = _patentIds[pledgeId];
+        uint64[] storage ids = _patentIds[pledgeId];
         uint256 count = ids.length;
         for (uint256 i; i < count; ++i) {
             if (_entries[pledgeId][ids[i]].status != PledgedPatentStatus.Pledged) continue;
@@ -253,7 +252,6 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         }
         p.status = PledgeStatus.Registered;
         p.registrationDay = registrationDay;
-        p.cnipaReference = cnipaReference;
         emit PledgeRegistered(pledgeId, msg.sender, cnipaReference, registrationDay);
     }
 
@@ -357,7 +355,12 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
     /// @inheritdoc IPledges
     function pledgePatents(uint256 pledgeId) external view returns (uint256[] memory) {
         _existing(pledgeId);
-        return _patentIds[pledgeId];
+        uint64[] storage ids = _patentIds[pledgeId];
+        uint256[] memory out = new uint256[](ids.length);
+        for (uint256 i; i < out.length; ++i) {
+            out[i] = ids[i];
+        }
+        return out;
     }
 
     /// @inheritdoc IPledges
@@ -461,7 +464,7 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         e.pledgor = pledgor;
         e.status = PledgedPatentStatus.Pledged;
         _latestPledge[patentId] = pledgeId;
-        _patentIds[pledgeId].push(patentId);
+        _patentIds[pledgeId].push(uint64(patentId));
         address[] storage parties = _pledgors[pledgeId];
         if (!_contains(parties, pledgor)) parties.push(pledgor);
         REGISTRY.lock(patentId, LOCK_PLEDGED, Act.Pledge, terms.pledgee);
@@ -471,7 +474,7 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
 
     /// @dev Unlocks every patent still pledged; the pledge's final status is set by the caller.
     function _freeAll(uint256 pledgeId, Pledge storage p) private {
-        uint256[] storage ids = _patentIds[pledgeId];
+        uint64[] storage ids = _patentIds[pledgeId];
         uint256 count = ids.length;
         for (uint256 i; i < count; ++i) {
             PledgedPatent storage e = _entries[pledgeId][ids[i]];

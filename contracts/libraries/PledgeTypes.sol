@@ -49,7 +49,8 @@ struct PledgeItem {
     address pledgor;
 }
 
-/// @notice The stored state of a pledge.
+/// @notice The stored state of a pledge: what the rules read. The loan reference and CNIPA's registration
+/// reference (质押登记号) are emitted (`PledgeProposed`, `PledgeRegistered`), not stored, as for transfers.
 struct Pledge {
     address pledgee;
     PledgeStatus status;
@@ -64,8 +65,6 @@ struct Pledge {
     uint8 activeCount; // patents still Pledged, Disposing or Sold
     uint8 consentsMissing; // parties who have yet to consent
     bytes32 contractHash;
-    string loanReference;
-    string cnipaReference; // CNIPA registration reference (质押登记号)
 }
 
 /// @notice One patent within a pledge.

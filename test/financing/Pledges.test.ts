@@ -217,7 +217,6 @@ describe("Pledges", () => {
         .withArgs(id, f.registrar.address, "Y2026510000001", day);
       const p = await f.pledges.pledge(id);
       expect(p.status).to.equal(PledgeStatus.Registered);
-      expect(p.cnipaReference).to.equal("Y2026510000001");
       expect(p.registrationDay).to.equal(day);
     });
 
