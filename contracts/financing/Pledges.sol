@@ -285,7 +285,12 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         if (act == Act.Pledge) revert PledgesAlreadyPledged(patentId, pledgeId);
         bytes32 key = _consentKey(pledgeId, patentId, act, counterparty);
         ActConsent memory c = _actConsents[key];
-        if (!c.given) revert PledgesConsentRequired(pledgeId, patentId, act, counterparty);
+        if (!c.given) {
+            // a consent to the act with any counterparty (zero), e.g. the sale of a listed patent to its buyer
+            key = _consentKey(pledgeId, patentId, act, address(0));
+            c = _actConsents[key];
+            if (!c.given) revert PledgesConsentRequired(pledgeId, patentId, act, counterparty);
+        }
         delete _actConsents[key];
         proceedsTo = c.route == ProceedsRoute.EarlyRepayment ? _pledges[pledgeId].pledgee : address(this);
         emit ActConsentUsed(pledgeId, patentId, counterparty, act, initiator, proceedsTo);

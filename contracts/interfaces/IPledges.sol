@@ -156,8 +156,10 @@ interface IPledges {
 
     /// @notice The pledgee consents to one act on one pledged patent with one counterparty (transfer,
     /// licence, open licence, listing, contribution). Used up by the act; proceeds go by `route`.
-    /// A consent is exact: act and counterparty must match (zero for an act without one, e.g. an
-    /// open-licence declaration). A listing and the sale it leads to are two acts, each consented.
+    /// A consent names the act and the counterparty; a consent with counterparty zero permits the act
+    /// once with any counterparty (e.g. the sale of a listed patent to whoever buys it, or an
+    /// open-licence declaration, which has none). An exact consent is used before a zero one. A listing
+    /// and the sale it leads to are two acts, each consented.
     /// A contribution consent, once used, leaves a consent to transfer the patent to the same company
     /// (the registered transfer that executes the contribution).
     function consent(uint256 pledgeId, uint256 patentId, Act act, address counterparty, ProceedsRoute route) external;

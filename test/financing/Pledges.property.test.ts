@@ -97,7 +97,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant("consent" as const),
       p: pIdx,
       act: fc.constantFrom(Act.Transfer, Act.Licence, Act.Contribute),
-      cp: fc.integer({ min: 0, max: 3 }),
+      cp: fc.integer({ min: 0, max: 4 }), // 4: any counterparty (zero)
     }),
     weight: 3,
   },
@@ -191,7 +191,18 @@ describe("Pledges (property: model of pledges, transfers, disposals and contribu
           const e = entryOf(p);
           if (!e) return true;
           if (e.state === "Disposing") return false;
-          return m.consents.has(consentKey(e.pledge.id, p, act, cp));
+          return (
+            m.consents.has(consentKey(e.pledge.id, p, act, cp)) ||
+            m.consents.has(consentKey(e.pledge.id, p, act, ethers.ZeroAddress))
+          );
+        };
+        /** Uses up the consent that permitted an act: the exact one first, else the one with any counterparty. */
+        const consume = (p: number, act: number, cp: string) => {
+          const e = entryOf(p);
+          if (!e) return;
+          const exact = consentKey(e.pledge.id, p, act, cp);
+          if (m.consents.has(exact)) m.consents.delete(exact);
+          else m.consents.delete(consentKey(e.pledge.id, p, act, ethers.ZeroAddress));
         };
 
         for (const op of ops) {
@@ -217,7 +228,7 @@ describe("Pledges (property: model of pledges, transfers, disposals and contribu
               expect(ok, `proposeTransfer ${JSON.stringify(op)}`).to.equal(expected);
               if (ok) {
                 const e = entryOf(op.p);
-                if (e) m.consents.delete(consentKey(e.pledge.id, op.p, Act.Transfer, to));
+                consume(op.p, Act.Transfer, to);
                 m.pending.set(op.p, { to, agreed: false, initiator: "owner", justified: e !== undefined });
               }
               break;
@@ -314,7 +325,7 @@ describe("Pledges (property: model of pledges, transfers, disposals and contribu
               const p = pick(op.p, (q) => entryOf(q) !== undefined);
               if (p === undefined) break;
               const e = entryOf(p)!;
-              const cp = parties[op.cp]!.address;
+              const cp = op.cp === 4 ? ethers.ZeroAddress : parties[op.cp]!.address;
               const expected = e.state === "Pledged";
               const ok = await succeeds(() =>
                 f.pledges.connect(signerOf(e.pledge.pledgee)).consent(e.pledge.id, ids[p]!, op.act, cp, 0),
@@ -405,7 +416,7 @@ describe("Pledges (property: model of pledges, transfers, disposals and contribu
               if (!ok) break;
               const e = entryOf(op.p);
               if (e) {
-                m.consents.delete(consentKey(e.pledge.id, op.p, Act.Contribute, company));
+                consume(op.p, Act.Contribute, company);
                 m.consents.add(consentKey(e.pledge.id, op.p, Act.Transfer, company));
               }
               m.committed.set(op.p, { id: dealId, company });
@@ -421,7 +432,7 @@ describe("Pledges (property: model of pledges, transfers, disposals and contribu
               expect(ok, `executeDeal ${JSON.stringify(op)}`).to.equal(expected);
               if (!ok) break;
               const e = entryOf(p);
-              if (e) m.consents.delete(consentKey(e.pledge.id, p, Act.Transfer, deal.company));
+              consume(p, Act.Transfer, deal.company);
               m.pending.set(p, { to: deal.company, agreed: true, initiator: "equity", justified: e !== undefined });
               break;
             }

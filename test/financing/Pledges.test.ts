@@ -373,6 +373,29 @@ describe("Pledges", () => {
         .withArgs(id, f.ids[0]!, Act.Transfer, f.companyB.address);
     });
 
+    it("lets a consent with counterparty zero permit the act once with any counterparty", async () => {
+      const f = await loadFixture(financingFixture);
+      const id = await pledgeOf(f, one(f));
+      await f.pledges.connect(f.bankA).consent(id, f.ids[0]!, Act.Transfer, ethers.ZeroAddress, Route.EarlyRepayment);
+      await expect(f.registry.connect(f.module).authoriseAct(f.ids[0]!, Act.Transfer, f.companyB.address))
+        .to.emit(f.pledges, "ActConsentUsed")
+        .withArgs(id, f.ids[0]!, f.companyB.address, Act.Transfer, f.module.address, f.bankA.address);
+      expect((await f.pledges.actConsent(id, f.ids[0]!, Act.Transfer, ethers.ZeroAddress)).given).to.equal(false);
+      await expect(f.registry.connect(f.module).authoriseAct(f.ids[0]!, Act.Transfer, f.companyA.address))
+        .to.be.revertedWithCustomError(f.pledges, "PledgesConsentRequired")
+        .withArgs(id, f.ids[0]!, Act.Transfer, f.companyA.address);
+    });
+
+    it("uses an exact consent before a consent with counterparty zero", async () => {
+      const f = await loadFixture(financingFixture);
+      const id = await pledgeOf(f, one(f));
+      await f.pledges.connect(f.bankA).consent(id, f.ids[0]!, Act.Licence, ethers.ZeroAddress, Route.Escrow);
+      await f.pledges.connect(f.bankA).consent(id, f.ids[0]!, Act.Licence, f.companyA.address, Route.EarlyRepayment);
+      await f.registry.connect(f.module).authoriseAct(f.ids[0]!, Act.Licence, f.companyA.address);
+      expect((await f.pledges.actConsent(id, f.ids[0]!, Act.Licence, f.companyA.address)).given).to.equal(false);
+      expect((await f.pledges.actConsent(id, f.ids[0]!, Act.Licence, ethers.ZeroAddress)).given).to.equal(true);
+    });
+
     it("routes escrowed proceeds to the Pledges contract", async () => {
       const f = await loadFixture(financingFixture);
       const id = await pledgeOf(f, one(f));
