@@ -1,17 +1,23 @@
 import type { Signer } from "ethers";
 import {
   DemoSettlementToken__factory,
+  EquityDeals__factory,
   LedgerAccessManager__factory,
   PatentRegistry__factory,
+  Pledges__factory,
+  Valuations__factory,
   type DemoSettlementToken,
+  type EquityDeals,
   type LedgerAccessManager,
   type PatentRegistry,
   Licensing__factory,
   Royalties__factory,
   type Licensing,
   type Royalties,
+  type Pledges,
+  type Valuations,
 } from "../typechain-types";
-import { Roles } from "../server/chain/roles";
+import { LockBits, Roles } from "../server/chain/roles";
 
 export interface LedgerContracts {
   accessManager: LedgerAccessManager;
@@ -19,6 +25,9 @@ export interface LedgerContracts {
   token: DemoSettlementToken;
   licensing: Licensing;
   royalties: Royalties;
+  pledges: Pledges;
+  valuations: Valuations;
+  equityDeals: EquityDeals;
 }
 
 /** Who holds which role after deployment. */
@@ -45,6 +54,12 @@ export const FUNCTION_ROLES = {
     MODULE: ["grantFor"],
     REGISTRAR: ["recordFiling"],
     ADMIN: ["setRoyalties"],
+  },
+  Pledges: {
+    REGISTRAR: ["registerPledge", "refusePledge"],
+  },
+  Valuations: {
+    APPRAISER: ["recordValuation"],
   },
 } as const;
 
@@ -86,6 +101,16 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   await restrict(accessManager, licensing, FUNCTION_ROLES.Licensing);
   await (await licensing.setRoyalties(await royalties.getAddress())).wait();
   await (await accessManager.grantRole(Roles.MODULE, await licensing.getAddress(), 0)).wait();
+  const pledges = await new Pledges__factory(admin).deploy(authority, await registry.getAddress());
+  await pledges.waitForDeployment();
+  await restrict(accessManager, pledges, FUNCTION_ROLES.Pledges);
+  await (await registry.setLockModule(LockBits.PLEDGED, await pledges.getAddress())).wait();
+  const valuations = await new Valuations__factory(admin).deploy(authority, await registry.getAddress());
+  await valuations.waitForDeployment();
+  await restrict(accessManager, valuations, FUNCTION_ROLES.Valuations);
+  const equityDeals = await new EquityDeals__factory(admin).deploy(await registry.getAddress());
+  await equityDeals.waitForDeployment();
+  await (await registry.setLockModule(LockBits.EQUITY, await equityDeals.getAddress())).wait();
 
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
@@ -93,9 +118,11 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
     [Roles.BANK, grants.banks],
     [Roles.APPRAISER, grants.appraisers],
     [Roles.EVALUATOR, grants.evaluators],
+    [Roles.MODULE, [await pledges.getAddress()]],
+    [Roles.MODULE, [await equityDeals.getAddress()]],
   ];
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token, licensing, royalties };
+  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals };
 }
