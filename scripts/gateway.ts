@@ -1,6 +1,7 @@
 /**
  * Gateway maintenance commands.
  *   tsx scripts/gateway.ts rebuild            wipe the index and re-index from the deployment block
+ *   tsx scripts/gateway.ts sync [--range N]   index from the cursor up to the node's safe head, then exit
  *   tsx scripts/gateway.ts digest [--block N] the index digest at block N (default: the indexed block)
  * Configured by CHAIN_RPC_URL, DEPLOYMENTS_FILE and DATA_DIR (optional: CONFIRMATIONS, REORG_WINDOW).
  * The gateway must not be running: one process may open the LevelDB at a time.
@@ -52,6 +53,35 @@ program
       const at = await indexer.syncToHead();
       const digest = await createQueries(db).getDigest(at.number);
       console.log(JSON.stringify({ rebuilt: indexDir(e.DATA_DIR), block: at, digest: digest.digest, seconds: (Date.now() - started) / 1000 }));
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command("sync")
+  .description("index from the stored cursor up to the node's safe head, then exit")
+  .option("--range <n>", "first and largest getLogs range in blocks (small values exercise many batches)", (v) => {
+    if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError("expected a positive number of blocks");
+    return Number(v);
+  })
+  .action(async (opts: { range?: number }) => {
+    const e = env();
+    const deployments = readDeployments(e.DEPLOYMENTS_FILE);
+    const logger = pino({ level: e.LOG_LEVEL });
+    const db = await openStore(indexDir(e.DATA_DIR));
+    try {
+      const indexer = createIndexer({
+        rpcUrl: e.CHAIN_RPC_URL,
+        db,
+        deployments,
+        logger,
+        confirmations: e.CONFIRMATIONS,
+        reorgWindow: e.REORG_WINDOW,
+        ...(opts.range ? { initialRange: opts.range, maxRange: opts.range } : {}),
+      });
+      const at = await indexer.syncToHead();
+      console.log(JSON.stringify({ synced: at }));
     } finally {
       await db.close();
     }
