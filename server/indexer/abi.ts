@@ -1,12 +1,13 @@
 import { AbiCoder, Interface, type InterfaceAbi, type ParamType } from "ethers";
 import type { Json } from "../store/codec";
 import type { RpcLog } from "../rpc/client";
+import { compileDecoder } from "./abidecode";
 import type { EventArgs, LedgerEvent } from "./types";
 
 /**
- * Precomputed decoding layouts, one per (contract, topic0). Decoding a log is one AbiCoder.decode of
- * its data with the precomputed types plus cheap topic conversions; Interface.parseLog is never
- * called per log.
+ * Precomputed decoding layouts, one per (contract, topic0). The data section is read by a decoder
+ * compiled once per event (abidecode.ts; ethers' AbiCoder with precomputed types for unsupported
+ * types), topics by cheap conversions; Interface.parseLog is never called per log.
  */
 
 type Convert = (value: unknown) => Json;
@@ -56,8 +57,21 @@ interface EventLayout {
   contract: string;
   event: string;
   indexed: { name: string; convert: (topic: string) => Json }[];
-  dataTypes: ParamType[];
-  data: { name: string; convert: Convert }[];
+  dataNames: string[];
+  /** Decodes the data section into converted values, in parameter order. */
+  decodeData: (data: string) => Json[];
+}
+
+/** The compiled decoder when every type is supported, else ethers' AbiCoder with the precomputed types. */
+function dataDecoderOf(params: ParamType[]): (data: string) => Json[] {
+  const compiled = compileDecoder(params);
+  if (compiled) return compiled;
+  const coder = AbiCoder.defaultAbiCoder();
+  const converters = params.map(converterOf);
+  return (data) => {
+    const values = coder.decode(params, data);
+    return converters.map((convert, i) => convert(values[i]));
+  };
 }
 
 export interface LogDecoder {
@@ -76,7 +90,6 @@ export interface WatchedContract {
 }
 
 export function createLogDecoder(contracts: WatchedContract[]): LogDecoder {
-  const coder = AbiCoder.defaultAbiCoder();
   const byAddress = new Map<string, Map<string, EventLayout>>();
   for (const c of contracts) {
     const iface = new Interface(c.abi);
@@ -90,8 +103,8 @@ export function createLogDecoder(contracts: WatchedContract[]): LogDecoder {
         contract: c.name,
         event: fragment.name,
         indexed: indexed.map((p) => ({ name: p.name, convert: topicConverterOf(p) })),
-        dataTypes: data,
-        data: data.map((p) => ({ name: p.name, convert: converterOf(p) })),
+        dataNames: data.map((p) => p.name),
+        decodeData: dataDecoderOf(data),
       });
     }
     byAddress.set(c.address.toLowerCase(), layouts);
@@ -109,10 +122,10 @@ export function createLogDecoder(contracts: WatchedContract[]): LogDecoder {
       layout.indexed.forEach((p, i) => {
         args[p.name] = p.convert(log.topics[i + 1]!);
       });
-      if (layout.data.length > 0) {
-        const values = coder.decode(layout.dataTypes, log.data);
-        layout.data.forEach((p, i) => {
-          args[p.name] = p.convert(values[i]);
+      if (layout.dataNames.length > 0) {
+        const values = layout.decodeData(log.data);
+        layout.dataNames.forEach((name, i) => {
+          args[name] = values[i]!;
         });
       }
       return {

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { ethers, Interface } from "ethers";
+import fc from "fast-check";
+import { AbiCoder, ethers, Interface } from "ethers";
+import { AbiDecodeError, compileDecoder } from "../../server/indexer/abidecode";
 import { LegalStatus, PatentKind } from "../../server/chain/roles";
 import { dayOf } from "../../server/chain/cnipa";
 import { createLogDecoder } from "../../server/indexer/abi";
@@ -270,5 +272,51 @@ describe("block digest", () => {
     expect(blockDigest(ZERO_DIGEST, 7, "0x" + "ac".repeat(32), writes)).to.not.equal(d);
     expect(blockDigest(ZERO_DIGEST, 7, hash, [...writes].reverse())).to.not.equal(d);
     expect(blockDigest(ZERO_DIGEST, 7, hash, [{ key: "p/1", value: "" }])).to.not.equal(blockDigest(ZERO_DIGEST, 7, hash, [{ key: "p/1", value: null }]));
+  });
+});
+
+describe("compiled ABI decoder", () => {
+  const iface = new Interface(DEFAULT_ABIS.PatentRegistry!);
+  const fragment = iface.getEvent("PatentRegistered")!;
+  const dataParams = fragment.inputs.filter((p) => !p.indexed);
+  const fast = compileDecoder(dataParams)!;
+  const coder = AbiCoder.defaultAbiCoder();
+
+  it("decodes random PatentRegistered data exactly as ethers' AbiCoder does", () => {
+    const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => ethers.hexlify(b));
+    fc.assert(
+      fc.property(
+        bytes32,
+        fc.tuple(fc.nat({ max: 10 }), fc.nat({ max: 2 }), fc.nat({ max: 2 ** 32 - 1 }), fc.nat({ max: 2 ** 32 - 1 }), bytes32),
+        fc.string({ unit: "binary", maxLength: 80 }),
+        fc.array(fc.string({ maxLength: 16 }), { maxLength: 8 }),
+        fc.tuple(fc.nat({ max: 255 }), fc.boolean(), fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.nat({ max: 2 ** 32 - 1 })),
+        (recordHash, facts, title, ipc, inv) => {
+          const data = coder.encode(dataParams, [recordHash, facts, title, ipc, inv]);
+          const viaEthers = coder.decode(dataParams, data);
+          const got = fast(data);
+          expect(got[0]).to.equal(viaEthers[0]);
+          expect(got[1]).to.deep.equal({ checkDigit: facts[0], kind: facts[1], filingDay: facts[2], grantDay: facts[3], dossierHash: facts[4] });
+          expect(got[2]).to.equal(viaEthers[2]);
+          expect(got[3]).to.deep.equal([...(viaEthers[3] as string[])]);
+          expect(got[4]).to.deep.equal({ readiness: inv[0], willing: inv[1], modes: inv[2], selfScore: inv[3], unitScore: inv[4], scenarioTags: inv[5] });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("returns wide integers as decimal strings and addresses in lower case", () => {
+    const params = iface.getEvent("TransferRegistered")!.inputs.filter((p) => !p.indexed);
+    const from = ethers.getAddress("0x" + "ab".repeat(20));
+    const data = coder.encode(params, [from, "REF-1", 20_001]);
+    expect(compileDecoder(params)!(data)).to.deep.equal([from.toLowerCase(), "REF-1", 20_001]);
+    const wide = iface.getEvent("RecordsCommitted")!.inputs.filter((p) => !p.indexed);
+    expect(compileDecoder(wide)!(coder.encode(wide, ["0x" + "01".repeat(32), 2n ** 200n]))).to.deep.equal(["0x" + "01".repeat(32), (2n ** 200n).toString()]);
+  });
+
+  it("throws AbiDecodeError on truncated data", () => {
+    const data = coder.encode(dataParams, ["0x" + "01".repeat(32), [1, 0, 1, 2, "0x" + "02".repeat(32)], "title", ["H01M"], [1, true, 1, 1, 1, 1]]);
+    expect(() => fast(data.slice(0, data.length - 64))).to.throw(AbiDecodeError);
   });
 });
