@@ -251,28 +251,64 @@ export function createIndexer(options: IndexerOptions): Indexer {
     return writes;
   }
 
-  async function backfill(target: number): Promise<void> {
-    st.state = "backfilling";
-    const from = cursor.number + 1;
-    const to = Math.min(target, from + rangeSize - 1);
-    let logs: RpcLog[];
-    try {
-      logs = await rpc.getLogs({ fromBlock: from, toBlock: to, address: decoder.addresses });
-    } catch (err) {
-      if (err instanceof RpcResponseError || (err instanceof RpcTransportError && /no answer within/.test(err.message))) {
-        rangeSize = Math.max(1, Math.floor(rangeSize / 2));
-        st.rangeSize = rangeSize;
-      }
-      throw err;
-    }
-    if (logs.length > maxLogs) rangeSize = Math.max(1, Math.floor((rangeSize * maxLogs) / logs.length));
-    else if (logs.length < maxLogs / 2 && to - from + 1 === rangeSize) rangeSize = Math.min(maxRange, rangeSize * 2);
-    st.rangeSize = rangeSize;
+  interface Fetched {
+    logs: RpcLog[];
+    headers: Map<number, RpcBlockHeader>;
+  }
 
+  /** Logs of a range and the headers of their blocks and of its last block, cross-checked. */
+  async function fetchRange(from: number, to: number): Promise<Fetched> {
+    const logs = await rpc.getLogs({ fromBlock: from, toBlock: to, address: decoder.addresses });
     const blocks = [...new Set(logs.map((l) => l.blockNumber))];
     if (!blocks.includes(to)) blocks.push(to);
     const headers = await headersOf(blocks);
     checkLogHashes(logs, headers);
+    return { logs, headers };
+  }
+
+  function shrinkOnError(err: unknown): void {
+    if (err instanceof RpcResponseError || (err instanceof RpcTransportError && /no answer within/.test(err.message))) {
+      rangeSize = Math.max(1, Math.floor(rangeSize / 2));
+      st.rangeSize = rangeSize;
+    }
+  }
+
+  /** The next backfill range, fetched while the current one is applied (node and indexer work in parallel). */
+  let prefetched: { from: number; to: number; result: Promise<Fetched | Error> } | undefined;
+
+  async function backfill(target: number): Promise<void> {
+    st.state = "backfilling";
+    const from = cursor.number + 1;
+    let to: number;
+    let fetched: Fetched;
+    const ahead = prefetched;
+    prefetched = undefined;
+    if (ahead && ahead.from === from && ahead.to <= target) {
+      to = ahead.to;
+      const result = await ahead.result;
+      if (result instanceof Error) {
+        shrinkOnError(result);
+        throw result;
+      }
+      fetched = result;
+    } else {
+      to = Math.min(target, from + rangeSize - 1);
+      try {
+        fetched = await fetchRange(from, to);
+      } catch (err) {
+        shrinkOnError(err);
+        throw err;
+      }
+    }
+    const { logs, headers } = fetched;
+    if (logs.length > maxLogs) rangeSize = Math.max(1, Math.floor(((to - from + 1) * maxLogs) / logs.length));
+    else if (logs.length < maxLogs / 2 && to - from + 1 >= rangeSize) rangeSize = Math.min(maxRange, rangeSize * 2);
+    st.rangeSize = rangeSize;
+    if (to < target) {
+      const nextTo = Math.min(target, to + rangeSize);
+      prefetched = { from: to + 1, to: nextTo, result: fetchRange(to + 1, nextTo).catch((err: unknown) => err as Error) };
+    }
+
     const applied = await applyEvents(db, handlers, decodeAll(logs), { trackUndo: false });
     const previousDigest = lastDigest;
     try {

@@ -9,26 +9,43 @@ export class CodecError extends Error {
   override name = "CodecError";
 }
 
+/** Quoted object keys: entities share a few dozen field names. */
+const quotedNames = new Map<string, string>();
+function quoted(name: string): string {
+  let q = quotedNames.get(name);
+  if (q === undefined) {
+    q = JSON.stringify(name);
+    if (quotedNames.size < 10_000) quotedNames.set(name, q);
+  }
+  return q;
+}
+
 export function canonicalJson(value: Json): string {
-  if (value === null) return "null";
   switch (typeof value) {
-    case "boolean":
-      return value ? "true" : "false";
+    case "string":
+      return JSON.stringify(value);
     case "number":
       if (!Number.isSafeInteger(value)) throw new CodecError(`only safe integers are stored, got ${value}`);
       return String(value);
-    case "string":
-      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
     case "object": {
-      if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+      if (value === null) return "null";
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]!);
+        return `${out}]`;
+      }
       const names = Object.keys(value).sort();
-      const parts: string[] = [];
+      let out = "{";
+      let first = true;
       for (const name of names) {
         const v = value[name];
         if (v === undefined) continue;
-        parts.push(`${JSON.stringify(name)}:${canonicalJson(v)}`);
+        out += `${first ? "" : ","}${quoted(name)}:${canonicalJson(v)}`;
+        first = false;
       }
-      return `{${parts.join(",")}}`;
+      return `${out}}`;
     }
     default:
       throw new CodecError(`cannot store a ${typeof value}`);

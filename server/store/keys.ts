@@ -13,9 +13,17 @@ export class KeyError extends Error {
   override name = "KeyError";
 }
 
+const DIGITS = /^\d+$/;
+
 function fixed(value: bigint | number | string, width: number, what: string): string {
-  const s = typeof value === "string" ? value : value.toString();
-  if (!/^\d+$/.test(s)) throw new KeyError(`${what} must be a non-negative integer, got "${s}"`);
+  let s: string;
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value) || value < 0) throw new KeyError(`${what} must be a non-negative integer, got "${value}"`);
+    s = String(value);
+  } else {
+    s = typeof value === "string" ? value : value.toString();
+    if (!DIGITS.test(s)) throw new KeyError(`${what} must be a non-negative integer, got "${s}"`);
+  }
   if (s.length > width) throw new KeyError(`${what} ${s} is wider than ${width} digits`);
   return s.padStart(width, "0");
 }
@@ -35,11 +43,17 @@ export function addressPart(address: string): string {
  * key: "H01M", "H01M 10" -> "H01M0010", "H01M 10/05" -> "H01M001005". Codes that do not parse keep
  * their upper-case characters without spaces (they sort after none of the parsed ones by design).
  */
+const IPC_SYMBOL = /^([A-H]\d\d[A-Z])(\d{1,4})\/(\d{1,6})$/;
+const ipcCache = new Map<string, string>();
+
 export function normaliseIpc(code: string): string {
+  const cached = ipcCache.get(code);
+  if (cached !== undefined) return cached;
   const compact = code.toUpperCase().replace(/\s+/g, "");
-  const m = /^([A-H]\d\d[A-Z])(\d{1,4})\/(\d{1,6})$/.exec(compact);
-  if (!m) return compact;
-  return `${m[1]}${m[2]!.padStart(4, "0")}${m[3]!.padEnd(6, "0")}`;
+  const m = IPC_SYMBOL.exec(compact);
+  const out = m ? `${m[1]}${m[2]!.padStart(4, "0")}${m[3]!.padEnd(6, "0")}` : compact;
+  if (ipcCache.size < 100_000) ipcCache.set(code, out); // IPC codes are a small vocabulary
+  return out;
 }
 
 /** The key prefix for an IPC prefix query; the subgroup is not padded so "H01M 10/05" finds 10/052. */
