@@ -3,10 +3,12 @@
  * patents: 401 events per transaction), then measures
  *   - end to end: `scripts/gateway.ts rebuild` as a new process, from spawn to fully indexed and exit;
  *   - in process: createIndexer -> syncToHead on a fresh LevelDB (no process start-up).
- * Usage: tsx bench/indexer.ts [--events 100000] [--node anvil|hardhat] [--runs 3]
+ * Usage: tsx bench/indexer.ts [--events 100000] [--node anvil|hardhat] [--runs 3] [--state FILE]
+ * --state (Anvil only) keeps the filled chain in FILE (and its deployments in FILE.deployments.json)
+ * so that later runs skip the filling.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Command } from "commander";
@@ -14,7 +16,7 @@ import { ethers, JsonRpcProvider } from "ethers";
 import pino from "pino";
 import { demoWallet } from "../server/chain/accounts";
 import { dayOf, makeCnipaNumber, parseCnipaNumber } from "../server/chain/cnipa";
-import { writeDeployments, type Deployments } from "../server/chain/deployments";
+import { readDeployments, writeDeployments, type Deployments } from "../server/chain/deployments";
 import { createIndexer } from "../server/indexer/follower";
 import { openStore } from "../server/store/db";
 import { deployLedger } from "../scripts/deploy";
@@ -49,15 +51,25 @@ async function waitForRpc(url: string, child: ChildProcess, timeoutMs = 120_000)
   }
 }
 
-async function startNode(kind: "anvil" | "hardhat"): Promise<{ url: string; stop(): void }> {
+async function startNode(kind: "anvil" | "hardhat", stateFile?: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
+  const state = stateFile ? ["--state", stateFile] : [];
   const child =
     kind === "anvil"
-      ? spawn(path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--port", String(port), "--accounts", "20", "--silent", "--gas-limit", "1000000000"], { stdio: "ignore" })
+      ? spawn(path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--port", String(port), "--accounts", "20", "--silent", "--gas-limit", "1000000000", ...state], { stdio: "ignore" })
       : spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/internal/cli/cli.js"), "node", "--port", String(port)], { cwd: ROOT, stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
   await waitForRpc(url, child);
-  return { url, stop: () => child.kill("SIGKILL") };
+  return {
+    url,
+    // SIGINT lets Anvil write its --state file.
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGINT");
+      }),
+  };
 }
 
 function registration(holder: string, serial: number): PatentRegistrationStruct {
@@ -136,14 +148,27 @@ async function main(): Promise<void> {
     .option("--events <n>", "events to generate", "100000")
     .option("--node <kind>", "anvil or hardhat", "anvil")
     .option("--runs <n>", "runs of each measurement", "3")
+    .option("--state <file>", "Anvil state file: reuse a filled chain")
     .parse()
-    .opts<{ events: string; node: "anvil" | "hardhat"; runs: string }>();
-  const node = await startNode(opts.node);
+    .opts<{ events: string; node: "anvil" | "hardhat"; runs: string; state?: string }>();
+  const stateFile = opts.node === "anvil" && opts.state ? path.resolve(opts.state) : undefined;
+  const savedDeployments = stateFile ? `${stateFile}.deployments.json` : undefined;
+  const reuse = stateFile !== undefined && existsSync(stateFile) && existsSync(savedDeployments!);
+  const node = await startNode(opts.node, stateFile);
   const dir = mkdtempSync(path.join(tmpdir(), "tianfu-bench-"));
   try {
-    const t0 = performance.now();
-    const filled = await fill(node.url, Number(opts.events));
-    console.error(`filled ${filled.events} events in ${filled.blocks} blocks on ${opts.node} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    let filled: { deployments: Deployments; events: number; blocks: number };
+    if (reuse) {
+      const deployments = readDeployments(savedDeployments!);
+      const batches = Math.ceil(Number(opts.events) / (2 * BATCH + 1));
+      filled = { deployments, events: batches * (2 * BATCH + 1), blocks: batches };
+      console.error(`reusing the chain in ${stateFile} (${filled.events} events)`);
+    } else {
+      const t0 = performance.now();
+      filled = await fill(node.url, Number(opts.events));
+      console.error(`filled ${filled.events} events in ${filled.blocks} blocks on ${opts.node} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if (savedDeployments) writeDeployments(savedDeployments, filled.deployments);
+    }
     const deploymentsFile = path.join(dir, "deployments.json");
     writeDeployments(deploymentsFile, filled.deployments);
     const e2e: number[] = [];
@@ -169,7 +194,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(row));
   } finally {
-    node.stop();
+    await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -115,7 +115,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   const decoder: LogDecoder = createLogDecoder(watched);
   const contracts: { [name: string]: string } = Object.fromEntries(watched.map((c) => [c.name, c.address]));
 
-  let rangeSize = options.initialRange ?? 100;
+  let rangeSize = options.initialRange ?? 10;
   let checked = false;
   let cursor: CursorRecord = { number: deployments.deploymentBlock - 1, hash: null };
   let lastDigest = ZERO_DIGEST;
