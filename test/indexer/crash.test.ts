@@ -61,8 +61,8 @@ describe("Indexer crash safety", () => {
     ledger = await deployOn(node.url);
     await runScenario(ledger);
     const holder = await ledger.parties.scu.getAddress();
-    for (let i = 0; i < 40; i++) await (await ledger.registry.connect(ledger.parties.registrar).register(record(holder, 1000 + i))).wait();
-    proxy = await startProxy(node.url, 25);
+    for (let i = 0; i < 80; i++) await (await ledger.registry.connect(ledger.parties.registrar).register(record(holder, 1000 + i))).wait();
+    proxy = await startProxy(node.url, 40);
     dir = mkdtempSync(path.join(tmpdir(), "tianfu-crash-"));
     const deploymentsFile = path.join(dir, "deployments.json");
     writeDeployments(deploymentsFile, ledger.deployments);
@@ -94,7 +94,7 @@ describe("Indexer crash safety", () => {
       const { child, done, saw } = runGateway(["sync", "--range", "2"], { ...env, LOG_LEVEL: "info" });
       // Kill somewhere in the indexing that follows the chain check (startup time varies a lot).
       await saw("chain checked");
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 500)));
       child.kill("SIGKILL");
       await done;
       cursors.push(await storedCursor());
@@ -104,6 +104,7 @@ describe("Indexer crash safety", () => {
     // The kills landed at different points of the backfill (at least several mid-way).
     const midway = cursors.filter((c) => c > ledger.deployments.deploymentBlock && c < head);
     expect(midway.length, `cursors at the kills: ${cursors.join(", ")}`).to.be.greaterThanOrEqual(Math.min(5, KILLS));
+    expect(cursors, "each restart resumed from a cursor at or above the previous one").to.deep.equal([...cursors].sort((x, y) => x - y));
 
     const clean = await tempStore();
     const killed = await openStore(path.join(dir, "data", "index"));
