@@ -266,6 +266,13 @@ export function createIndexer(options: IndexerOptions): Indexer {
     return { logs, headers };
   }
 
+  /** Shrinks the range after a response over maxLogs, grows it after a full range well under it. */
+  function adaptRange(blocks: number, logCount: number): void {
+    if (logCount > maxLogs) rangeSize = Math.max(1, Math.floor((blocks * maxLogs) / logCount));
+    else if (logCount < maxLogs / 2 && blocks >= rangeSize) rangeSize = Math.min(maxRange, rangeSize * 2);
+    st.rangeSize = rangeSize;
+  }
+
   function shrinkOnError(err: unknown): void {
     if (err instanceof RpcResponseError || (err instanceof RpcTransportError && /no answer within/.test(err.message))) {
       rangeSize = Math.max(1, Math.floor(rangeSize / 2));
@@ -301,9 +308,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       }
     }
     const { logs, headers } = fetched;
-    if (logs.length > maxLogs) rangeSize = Math.max(1, Math.floor(((to - from + 1) * maxLogs) / logs.length));
-    else if (logs.length < maxLogs / 2 && to - from + 1 >= rangeSize) rangeSize = Math.min(maxRange, rangeSize * 2);
-    st.rangeSize = rangeSize;
+    adaptRange(to - from + 1, logs.length);
     if (to < target) {
       const nextTo = Math.min(target, to + rangeSize);
       prefetched = { from: to + 1, to: nextTo, result: fetchRange(to + 1, nextTo).catch((err: unknown) => err as Error) };
@@ -341,7 +346,14 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (!h || (i > 0 && h.parentHash !== hs[i - 1]!.hash)) throw new ChainMovedError(`the chain moved while reading blocks ${from}-${to}`);
       headers.set(h.number, h);
     });
-    const logs = await rpc.getLogs({ fromBlock: from, toBlock: to, address: decoder.addresses });
+    let logs: RpcLog[];
+    try {
+      logs = await rpc.getLogs({ fromBlock: from, toBlock: to, address: decoder.addresses });
+    } catch (err) {
+      shrinkOnError(err);
+      throw err;
+    }
+    adaptRange(to - from + 1, logs.length);
     checkLogHashes(logs, headers);
     const applied = await applyEvents(db, handlers, decodeAll(logs), { trackUndo: true });
     const previousDigest = lastDigest;
@@ -441,7 +453,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
       await backfill(safe - reorgWindow);
       progressed = true;
     } else {
-      progressed = await follow(Math.min(safe, cursor.number + reorgWindow));
+      // Block by block near the tip, in ranges no longer than the window nor the adaptive log range.
+      progressed = await follow(Math.min(safe, cursor.number + Math.min(reorgWindow, rangeSize)));
     }
     st.indexed = { ...cursor };
     st.lag = Math.max(0, head - cursor.number);
