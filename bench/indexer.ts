@@ -1,0 +1,205 @@
+/**
+ * Indexer throughput: fills a fresh local chain with registry events (batch registrations of 200
+ * patents: 401 events per transaction), then measures
+ *   - end to end: `scripts/gateway.ts rebuild` as a new process, from spawn to fully indexed and exit;
+ *   - in process: createIndexer -> syncToHead on a fresh LevelDB (no process start-up).
+ * Usage: tsx bench/indexer.ts [--events 100000] [--node anvil|hardhat] [--runs 3] [--state FILE]
+ * --state (Anvil only) keeps the filled chain in FILE (and its deployments in FILE.deployments.json)
+ * so that later runs skip the filling.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Command } from "commander";
+import { ethers, JsonRpcProvider } from "ethers";
+import pino from "pino";
+import { demoWallet } from "../server/chain/accounts";
+import { dayOf, makeCnipaNumber, parseCnipaNumber } from "../server/chain/cnipa";
+import { readDeployments, writeDeployments, type Deployments } from "../server/chain/deployments";
+import { createIndexer } from "../server/indexer/follower";
+import { openStore } from "../server/store/db";
+import { deployLedger } from "../scripts/deploy";
+import type { PatentRegistrationStruct } from "../typechain-types/contracts/registry/PatentRegistry";
+
+const ROOT = path.join(__dirname, "..");
+const BATCH = 200;
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
+async function waitForRpc(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`no node on ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startNode(kind: "anvil" | "hardhat", stateFile?: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const state = stateFile ? ["--state", stateFile] : [];
+  const child =
+    kind === "anvil"
+      ? spawn(path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--port", String(port), "--accounts", "20", "--silent", "--gas-limit", "1000000000", ...state], { stdio: "ignore" })
+      : spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/internal/cli/cli.js"), "node", "--port", String(port)], { cwd: ROOT, stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForRpc(url, child);
+  return {
+    url,
+    // SIGINT lets Anvil write its --state file.
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGINT");
+      }),
+  };
+}
+
+function registration(holder: string, serial: number): PatentRegistrationStruct {
+  const year = 2010 + (serial % 10);
+  const cited = parseCnipaNumber(makeCnipaNumber(year, 1, Math.floor(serial / 10) + 1));
+  return {
+    number: cited.number,
+    holder,
+    facts: { checkDigit: cited.checkDigit, kind: 0, filingDay: dayOf(`${year}-03-15`), grantDay: dayOf(`${year + 2}-06-30`), dossierHash: ethers.id(cited.digits) },
+    title: `一种基于区块链的专利交易方法 ${serial}`,
+    ipc: serial % 2 === 0 ? ["H01M 4/525", "H01M 10/0525"] : ["G06Q 50/18"],
+    inventory: { readiness: 1 + (serial % 9), willing: true, modes: 7, selfScore: 80, unitScore: 75, scenarioTags: serial % 32 },
+  };
+}
+
+async function fill(url: string, events: number): Promise<{ deployments: Deployments; events: number; blocks: number }> {
+  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+  const admin = demoWallet("admin").connect(provider);
+  const registrar = demoWallet("registrar").connect(provider);
+  const startBlock = await provider.getBlockNumber();
+  const ledger = await deployLedger(admin, { registrars: [registrar.address], venues: [], banks: [], appraisers: [], evaluators: [] });
+  const holders = ["scu", "uestc", "swjtu", "cqu"].map((n) => demoWallet(n).address);
+  const registry = ledger.registry.connect(registrar);
+  const batches = Math.ceil(events / (2 * BATCH + 1));
+  let nonce = await provider.getTransactionCount(registrar.address);
+  let last: ethers.TransactionResponse | undefined;
+  for (let b = 0; b < batches; b++) {
+    const records = Array.from({ length: BATCH }, (_, i) => registration(holders[(b + i) % holders.length]!, b * BATCH + i));
+    last = await registry.registerBatch(records, { nonce: nonce++, gasLimit: 16_000_000 }); // under Hardhat's 2^24 cap; a batch uses ~10.5M
+  }
+  const receipt = await last!.wait();
+  if (receipt?.status !== 1) throw new Error("the last batch failed");
+  const deployments: Deployments = {
+    chainId: Number((await provider.getNetwork()).chainId),
+    deploymentBlock: startBlock + 1,
+    deployedAt: new Date().toISOString(),
+    contracts: {
+      LedgerAccessManager: await ledger.accessManager.getAddress(),
+      PatentRegistry: await ledger.registry.getAddress(),
+      DemoSettlementToken: await ledger.token.getAddress(),
+    },
+  };
+  provider.destroy();
+  return { deployments, events: batches * (2 * BATCH + 1), blocks: batches };
+}
+
+async function endToEnd(url: string, deploymentsFile: string, dataDir: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/gateway.ts"), "rebuild"], {
+    cwd: ROOT,
+    env: { ...process.env, CHAIN_RPC_URL: url, DEPLOYMENTS_FILE: deploymentsFile, DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`rebuild exited with ${code}`);
+  return (performance.now() - started) / 1000;
+}
+
+async function inProcess(url: string, deployments: Deployments, dir: string): Promise<{ seconds: number; firstDataSeconds: number }> {
+  rmSync(dir, { recursive: true, force: true });
+  const db = await openStore(dir);
+  const started = performance.now();
+  const indexer = createIndexer({ rpcUrl: url, db, deployments, logger: pino({ level: "warn" }), confirmations: 0, reorgWindow: 64 });
+  await indexer.step(); // chain check and the first range
+  const firstDataSeconds = (performance.now() - started) / 1000;
+  await indexer.syncToHead();
+  const seconds = (performance.now() - started) / 1000;
+  await db.close();
+  return { seconds, firstDataSeconds };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .option("--events <n>", "events to generate", "100000")
+    .option("--node <kind>", "anvil or hardhat", "anvil")
+    .option("--runs <n>", "runs of each measurement", "3")
+    .option("--state <file>", "Anvil state file: reuse a filled chain")
+    .parse()
+    .opts<{ events: string; node: "anvil" | "hardhat"; runs: string; state?: string }>();
+  const stateFile = opts.node === "anvil" && opts.state ? path.resolve(opts.state) : undefined;
+  const savedDeployments = stateFile ? `${stateFile}.deployments.json` : undefined;
+  const reuse = stateFile !== undefined && existsSync(stateFile) && existsSync(savedDeployments!);
+  const node = await startNode(opts.node, stateFile);
+  const dir = mkdtempSync(path.join(tmpdir(), "tianfu-bench-"));
+  try {
+    let filled: { deployments: Deployments; events: number; blocks: number };
+    if (reuse) {
+      const deployments = readDeployments(savedDeployments!);
+      const batches = Math.ceil(Number(opts.events) / (2 * BATCH + 1));
+      filled = { deployments, events: batches * (2 * BATCH + 1), blocks: batches };
+      console.error(`reusing the chain in ${stateFile} (${filled.events} events)`);
+    } else {
+      const t0 = performance.now();
+      filled = await fill(node.url, Number(opts.events));
+      console.error(`filled ${filled.events} events in ${filled.blocks} blocks on ${opts.node} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if (savedDeployments) writeDeployments(savedDeployments, filled.deployments);
+    }
+    const deploymentsFile = path.join(dir, "deployments.json");
+    writeDeployments(deploymentsFile, filled.deployments);
+    const e2e: number[] = [];
+    const inproc: number[] = [];
+    const first: number[] = [];
+    for (let r = 0; r < Number(opts.runs); r++) {
+      e2e.push(await endToEnd(node.url, deploymentsFile, path.join(dir, "data")));
+      const ip = await inProcess(node.url, filled.deployments, path.join(dir, "inproc"));
+      inproc.push(ip.seconds);
+      first.push(ip.firstDataSeconds);
+      console.error(`run ${r + 1}: end to end ${e2e.at(-1)!.toFixed(2)} s, in process ${ip.seconds.toFixed(2)} s`);
+    }
+    const row = {
+      bench: "indexer",
+      node: opts.node,
+      events: filled.events,
+      runs: e2e.length,
+      endToEndSeconds: median(e2e),
+      endToEndEventsPerSecond: Math.round(filled.events / median(e2e)),
+      inProcessSeconds: median(inproc),
+      inProcessEventsPerSecond: Math.round(filled.events / median(inproc)),
+      firstRangeIndexedSeconds: median(first),
+    };
+    console.log(JSON.stringify(row));
+  } finally {
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: Error & { shortMessage?: string }) => {
+  console.error(`${err.name}: ${err.shortMessage ?? err.message.slice(0, 500)}`);
+  process.exit(1);
+});

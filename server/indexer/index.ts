@@ -1,0 +1,9 @@
+/** The indexer's public surface for the gateway: the follower, the read helpers and their types. */
+export { createIndexer, ChainMovedError, IndexerHaltError } from "./follower";
+export type { BlockRef, Indexer, IndexerOptions, IndexerState, IndexerStatus } from "./follower";
+export { createQueries, QueryError } from "./queries";
+export type { DigestAnswer, Page, PageOptions, PatentFilter, Queries } from "./queries";
+export { DEFAULT_ABIS, DEFAULT_HANDLERS } from "./handlers";
+export type { EvaluationEntity, PatentEntity, TimelineEntry, TransferEntity } from "./handlers/registry";
+export type { EventHandler, HandlerTable, LedgerEvent, StateView } from "./types";
+export { defineHandler } from "./types";
