@@ -34,7 +34,8 @@ function env() {
   return parsed.data;
 }
 
-const indexDir = (dataDir: string) => path.join(dataDir, "index");
+/** The gateway's index: the same folder the running gateway uses (server/config.ts dataPaths). */
+const indexDir = (dataDir: string) => path.join(dataDir, "gateway");
 
 const program = new Command("gateway").description("Tianfu IP Ledger gateway maintenance");
 

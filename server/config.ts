@@ -31,6 +31,12 @@ const EnvSchema = z.object({
     .min(0, "must not be negative")
     .max(1000, "must be at most 1000")
     .default(0),
+  REORG_WINDOW: z.coerce
+    .number({ error: "expected a whole number of blocks" })
+    .int("expected a whole number of blocks")
+    .min(1, "must be at least 1")
+    .max(100_000, "must be at most 100000")
+    .default(64),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -47,6 +53,8 @@ export interface Config {
   dataDir: string;
   deploymentsFile: string;
   logLevel: LogLevel;
+  /** Recent blocks whose headers and undo records the indexer keeps to roll back a reorg. */
+  reorgWindow: number;
   /** Blocks the indexer waits behind the head before applying a block. */
   confirmations: number;
 }
@@ -90,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deploymentsFile: path.resolve(e.DEPLOYMENTS_FILE ?? path.join(dataDir, "deployments", "local.json")),
     logLevel: e.LOG_LEVEL,
     confirmations: e.CONFIRMATIONS,
+    reorgWindow: e.REORG_WINDOW,
   };
 }
 

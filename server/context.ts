@@ -2,6 +2,7 @@ import { JsonRpcProvider, Network, type Provider } from "ethers";
 import type { Config } from "./config";
 import { readDeployments, type Deployments } from "./chain/deployments";
 import { createLogger, type Logger } from "./logger";
+import type { Indexer, Queries } from "./indexer";
 
 /** Everything a part of the gateway needs, passed explicitly to `createX(ctx)` factories. */
 export interface AppContext {
@@ -10,6 +11,8 @@ export interface AppContext {
   /** Any ethers Provider: a JsonRpcProvider in production, Hardhat's in-process provider in tests. */
   provider: Provider;
   deployments: Deployments;
+  /** The block follower and the read model over its LevelDB; absent when the gateway runs without one. */
+  index?: { indexer: Indexer; queries: Queries };
 }
 
 /**

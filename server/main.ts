@@ -1,5 +1,7 @@
 import type { Server } from "node:http";
-import { ConfigError, loadConfig, type Config } from "./config";
+import { ConfigError, dataPaths, loadConfig, type Config } from "./config";
+import { createIndexer, createQueries } from "./indexer";
+import { openStore, type Store } from "./store/db";
 import { createContext, type AppContext } from "./context";
 import { createApp } from "./api/app";
 import { DeploymentsError } from "./chain/deployments";
@@ -44,6 +46,23 @@ async function main(): Promise<void> {
     throw err;
   }
   await checkChain(ctx);
+  let db: Store;
+  try {
+    db = await openStore(dataPaths(config).gatewayDb);
+  } catch (err) {
+    console.error(`gateway: cannot open the index at ${dataPaths(config).gatewayDb}: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const indexer = createIndexer({
+    rpcUrl: config.chainRpcUrl,
+    db,
+    deployments: ctx.deployments,
+    logger: ctx.logger,
+    confirmations: config.confirmations,
+    reorgWindow: config.reorgWindow,
+  });
+  ctx.index = { indexer, queries: createQueries(db) };
+  indexer.start();
   let server: Server;
   try {
     server = await listen(ctx);
@@ -68,8 +87,14 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(force);
       ctx.provider.destroy();
-      ctx.logger.info("gateway stopped");
-      process.exit(0);
+      indexer
+        .stop()
+        .then(() => db.close())
+        .catch((err: unknown) => ctx.logger.error({ err }, "closing the index failed"))
+        .finally(() => {
+          ctx.logger.info("gateway stopped");
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
   };

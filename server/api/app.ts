@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { AppContext } from "../context";
 import { errorHandler, notFound } from "./errors";
 import { createHealthRouter } from "./routes/health";
+import { createDigestRouter } from "./routes/digest";
 
 /** Largest JSON body the API accepts. */
 export const BODY_LIMIT = "100kb";
@@ -24,6 +25,7 @@ export function createApp(ctx: AppContext): Express {
   // One router per audience under /v1 (exchange, financing, audit, stats land with their issues).
   const v1 = express.Router();
   v1.use(createHealthRouter(ctx));
+  v1.use(createDigestRouter(ctx));
   app.use("/v1", v1);
 
   app.use(notFound);

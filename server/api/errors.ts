@@ -8,6 +8,8 @@ export type ErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "NOT_FOUND"
   | "CHAIN_UNAVAILABLE"
+  | "INDEX_UNAVAILABLE"
+  | "NOT_INDEXED"
   | "INTERNAL";
 
 /** The one error body of the API: `{ "error": { "code", "message", "details" } }`. */

@@ -26,6 +26,7 @@ describe("config", () => {
         deploymentsFile: path.resolve("data/deployments/local.json"),
         logLevel: "info",
         confirmations: 0,
+        reorgWindow: 64,
       });
     });
 
@@ -39,6 +40,7 @@ describe("config", () => {
         DEPLOYMENTS_FILE: "/etc/tianfu/besu.json",
         LOG_LEVEL: "debug",
         CONFIRMATIONS: "6",
+        REORG_WINDOW: "128",
       });
       expect(config).to.deep.equal({
         host: "0.0.0.0",
@@ -50,6 +52,7 @@ describe("config", () => {
         deploymentsFile: "/etc/tianfu/besu.json",
         logLevel: "debug",
         confirmations: 6,
+        reorgWindow: 128,
       });
     });
 

@@ -8,12 +8,20 @@ export interface HealthResponse {
   /** The node's latest block. */
   head: { number: number; hash: string };
   /** The indexer's last applied block; null until the indexer runs. */
-  indexed: { number: number; hash: string } | null;
+  indexed: { number: number; hash: string | null } | null;
   /** head.number - indexed.number; null until the indexer runs. */
   lag: number | null;
   deploymentBlock: number;
   /** Contract addresses by Solidity contract name. */
   contracts: Record<string, string>;
+  /** The follower's state, when the gateway runs an indexer: a halt (e.g. a reorg deeper than the window) shows here. */
+  indexer?: {
+    state: string;
+    reachable: boolean;
+    lastError: { name: string; message: string } | null;
+    halt: { code: string; message: string } | null;
+    reorgs: number;
+  };
 }
 
 /** How long the health check waits for the node before answering 503. */
@@ -46,11 +54,22 @@ export function createHealthRouter(ctx: AppContext): Router {
         reason: err instanceof Error ? err.message.split("\n")[0] : String(err),
       });
     }
+    const status = ctx.index?.indexer.status();
+    const indexed = status?.indexed ? { number: status.indexed.number, hash: status.indexed.hash } : null;
     const body: HealthResponse = {
       chainId,
       head,
-      indexed: null,
-      lag: null,
+      indexed,
+      lag: indexed ? Math.max(0, head.number - indexed.number) : null,
+      ...(status && {
+        indexer: {
+          state: status.state,
+          reachable: status.reachable,
+          lastError: status.lastError,
+          halt: status.halt,
+          reorgs: status.reorgs,
+        },
+      }),
       deploymentBlock: ctx.deployments.deploymentBlock,
       contracts: ctx.deployments.contracts,
     };
