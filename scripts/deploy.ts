@@ -30,6 +30,28 @@ export interface LedgerContracts {
   equityDeals: EquityDeals;
 }
 
+/** The Solidity contract name of each deployed contract: the keys of the deployments file. */
+export const CONTRACT_NAMES: Record<keyof LedgerContracts, string> = {
+  accessManager: "LedgerAccessManager",
+  registry: "PatentRegistry",
+  token: "DemoSettlementToken",
+  licensing: "Licensing",
+  royalties: "Royalties",
+  pledges: "Pledges",
+  valuations: "Valuations",
+  equityDeals: "EquityDeals",
+};
+
+/** Addresses by Solidity contract name, as the deployments file lists them. */
+export async function contractAddresses(ledger: LedgerContracts): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    (Object.keys(CONTRACT_NAMES) as (keyof LedgerContracts)[]).map(
+      async (key) => [CONTRACT_NAMES[key], await ledger[key].getAddress()] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
+}
+
 /** Who holds which role after deployment. */
 export interface RoleGrants {
   registrars: string[];

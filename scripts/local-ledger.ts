@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { JsonRpcProvider, Signer } from "ethers";
-import { deployLedger, type LedgerContracts, type RoleGrants } from "./deploy";
+import { contractAddresses, deployLedger, type RoleGrants } from "./deploy";
 import { seedDemo, type SeedSummary } from "./seed";
 import { DEMO_ACCOUNTS, demoWallet, type DemoAccount } from "../server/chain/accounts";
 import { readDeployments, writeDeployments, type Deployments } from "../server/chain/deployments";
@@ -19,14 +19,6 @@ export function demoRoleGrants(): RoleGrants {
 }
 
 /** Addresses by Solidity contract name, as the deployments file records them. */
-export async function contractAddresses(ledger: LedgerContracts): Promise<Record<string, string>> {
-  return {
-    LedgerAccessManager: await ledger.accessManager.getAddress(),
-    PatentRegistry: await ledger.registry.getAddress(),
-    DemoSettlementToken: await ledger.token.getAddress(),
-  };
-}
-
 /** Why an existing deployments file cannot be reused on this chain, or undefined if it can. */
 async function staleReason(provider: JsonRpcProvider, file: string, chainId: number): Promise<string | undefined> {
   let deployments: Deployments;
