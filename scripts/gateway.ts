@@ -11,6 +11,7 @@ import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import pino from "pino";
 import { z } from "zod";
+import { dataPaths } from "../server/config";
 import { readDeployments } from "../server/chain/deployments";
 import { createIndexer } from "../server/indexer/follower";
 import { createQueries } from "../server/indexer/queries";
@@ -35,7 +36,7 @@ function env() {
 }
 
 /** The gateway's index: the same folder the running gateway uses (server/config.ts dataPaths). */
-const indexDir = (dataDir: string) => path.join(dataDir, "gateway");
+const indexDir = (dataDir: string) => dataPaths({ dataDir: path.resolve(dataDir) }).gatewayDb;
 
 const program = new Command("gateway").description("Tianfu IP Ledger gateway maintenance");
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { dataPaths } from "../../server/config";
 import { writeDeployments } from "../../server/chain/deployments";
 import { createQueries } from "../../server/indexer/queries";
 import { openStore } from "../../server/store/db";
@@ -76,7 +77,7 @@ describe("Indexer crash safety", () => {
   });
 
   async function storedCursor(): Promise<number> {
-    const db = await openStore(path.join(dir, "data", "index"));
+    const db = await openStore(dataPaths({ dataDir: path.join(dir, "data") }).gatewayDb);
     try {
       return (await db.get<{ number: number; hash: string | null }>(keys.cursor()))?.number ?? -1;
     } finally {
@@ -107,7 +108,7 @@ describe("Indexer crash safety", () => {
     expect(cursors, "each restart resumed from a cursor at or above the previous one").to.deep.equal([...cursors].sort((x, y) => x - y));
 
     const clean = await tempStore();
-    const killed = await openStore(path.join(dir, "data", "index"));
+    const killed = await openStore(dataPaths({ dataDir: path.join(dir, "data") }).gatewayDb);
     try {
       await indexerFor(node.url, clean.store, ledger.deployments, { reorgWindow: 8 }).syncToHead();
       expect(await dumpStore(killed)).to.deep.equal(await dumpStore(clean.store));
