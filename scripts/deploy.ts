@@ -6,6 +6,7 @@ import {
   PatentRegistry__factory,
   Pledges__factory,
   Valuations__factory,
+  Venues__factory,
   type DemoSettlementToken,
   type EquityDeals,
   type LedgerAccessManager,
@@ -16,6 +17,7 @@ import {
   type Royalties,
   type Pledges,
   type Valuations,
+  type Venues,
 } from "../typechain-types";
 import { LockBits, Roles } from "../server/chain/roles";
 
@@ -28,6 +30,7 @@ export interface LedgerContracts {
   pledges: Pledges;
   valuations: Valuations;
   equityDeals: EquityDeals;
+  venues: Venues;
 }
 
 /** The Solidity contract name of each deployed contract: the keys of the deployments file. */
@@ -40,6 +43,7 @@ export const CONTRACT_NAMES: Record<keyof LedgerContracts, string> = {
   pledges: "Pledges",
   valuations: "Valuations",
   equityDeals: "EquityDeals",
+  venues: "Venues",
 };
 
 /** Addresses by Solidity contract name, as the deployments file lists them. */
@@ -83,7 +87,14 @@ export const FUNCTION_ROLES = {
   Valuations: {
     APPRAISER: ["recordValuation"],
   },
+  Venues: {
+    VENUE: ["openVenue", "setFee", "accreditBroker", "revokeBroker"],
+    ADMIN: ["setFeeCap"],
+  },
 } as const;
+
+/** The cap on venue fees at deployment, in basis points (the admin may change it up to 20%). */
+export const INITIAL_FEE_CAP_BPS = 500;
 
 async function restrict(
   manager: LedgerAccessManager,
@@ -133,6 +144,9 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   const equityDeals = await new EquityDeals__factory(admin).deploy(await registry.getAddress());
   await equityDeals.waitForDeployment();
   await (await registry.setLockModule(LockBits.EQUITY, await equityDeals.getAddress())).wait();
+  const venues = await new Venues__factory(admin).deploy(authority, INITIAL_FEE_CAP_BPS);
+  await venues.waitForDeployment();
+  await restrict(accessManager, venues, FUNCTION_ROLES.Venues);
 
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
@@ -146,5 +160,5 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals };
+  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals, venues };
 }
