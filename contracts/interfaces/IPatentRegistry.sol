@@ -96,6 +96,8 @@ interface IPatentRegistry {
     error PatentRegistryRegistrationDay(uint256 transferId, uint32 registrationDay, uint32 agreedDay, uint32 today);
     error PatentRegistryLockBitOutOfRange(uint8 lockBit);
     error PatentRegistryNotLockModule(uint8 lockBit, address caller, address module);
+    /// @notice `count` patents still carry the lock bit: its module cannot change until they are unlocked.
+    error PatentRegistryLockBitInUse(uint8 lockBit, uint32 count);
     error PatentRegistryAlreadyLocked(uint256 patentId, uint8 lockBit);
     error PatentRegistryNotLocked(uint256 patentId, uint8 lockBit);
     error PatentRegistryEmptyReason();
@@ -156,7 +158,8 @@ interface IPatentRegistry {
     /// @notice Clears the caller's lock bit.
     function unlock(uint256 patentId, uint8 lockBit) external;
 
-    /// @notice Names the module that holds a lock bit (admin).
+    /// @notice Names the module that holds a lock bit (admin). Refused while any patent carries the bit
+    /// (`PatentRegistryLockBitInUse`): the old module would no longer be able to unlock it, stranding it.
     function setLockModule(uint8 lockBit, address module) external;
 
     // ---------------------------------------------------------------- views
@@ -169,6 +172,8 @@ interface IPatentRegistry {
     function expiryDay(uint256 patentId) external view returns (uint32);
 
     function isLocked(uint256 patentId, uint8 lockBit) external view returns (bool);
+    /// @notice How many patents carry `lockBit` now (the registry's own transfer-pending bit is not counted).
+    function lockCount(uint8 lockBit) external view returns (uint32);
 
     function lockModule(uint8 lockBit) external view returns (address);
 

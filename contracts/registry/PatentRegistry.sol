@@ -55,6 +55,8 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     mapping(uint64 commitment => bytes32 root) private _commitments;
     mapping(address holder => uint256 count) private _holdings;
     address[16] private _lockModules; // indexed by lock bit, 0..LOCK_MAX_BIT
+    /// @dev How many patents carry each module's lock bit: a bit in use cannot change module.
+    uint32[16] private _lockCounts;
     uint256 private _transferCount;
     uint256 private _evaluationCount;
     /// @dev patentId + 1 of the registered transfer now moving its token; the only way past `_update`.
@@ -239,6 +241,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         if (p.locks & (1 << lockBit) != 0) revert PatentRegistryAlreadyLocked(patentId, lockBit);
         proceedsTo = _authorise(patentId, act, counterparty);
         p.locks |= uint16(1 << lockBit);
+        ++_lockCounts[lockBit];
         emit PatentLocked(patentId, lockBit, msg.sender);
     }
 
@@ -248,6 +251,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         Patent storage p = _existing(patentId);
         if (p.locks & (1 << lockBit) == 0) revert PatentRegistryNotLocked(patentId, lockBit);
         p.locks &= ~uint16(1 << lockBit);
+        --_lockCounts[lockBit];
         emit PatentUnlocked(patentId, lockBit, msg.sender);
     }
 
@@ -256,6 +260,8 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         if (lockBit == LOCK_TRANSFER_PENDING || lockBit > LOCK_MAX_BIT) {
             revert PatentRegistryLockBitOutOfRange(lockBit);
         }
+        uint32 inUse = _lockCounts[lockBit];
+        if (inUse != 0) revert PatentRegistryLockBitInUse(lockBit, inUse);
         _lockModules[lockBit] = module;
         emit LockModuleSet(lockBit, module);
     }
@@ -293,6 +299,12 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     function lockModule(uint8 lockBit) external view returns (address) {
         if (lockBit > LOCK_MAX_BIT) revert PatentRegistryLockBitOutOfRange(lockBit);
         return _lockModules[lockBit];
+    }
+
+    /// @inheritdoc IPatentRegistry
+    function lockCount(uint8 lockBit) external view returns (uint32) {
+        if (lockBit > LOCK_MAX_BIT) revert PatentRegistryLockBitOutOfRange(lockBit);
+        return _lockCounts[lockBit];
     }
 
     /// @inheritdoc IPatentRegistry

@@ -40,6 +40,28 @@ describe("PatentRegistry encumbrance", () => {
       expect(await f.registry.lockModule(PLEDGED)).to.equal(await f.moduleB.getAddress());
     });
 
+    it("reverts with PatentRegistryLockBitInUse while a patent carries the bit, and allows it once unlocked", async () => {
+      const f = await loadFixture(lockedFixture);
+      expect(await f.registry.lockCount(LISTED)).to.equal(1);
+      await expect(f.registry.connect(f.admin).setLockModule(LISTED, f.moduleB))
+        .to.be.revertedWithCustomError(f.registry, "PatentRegistryLockBitInUse")
+        .withArgs(LISTED, 1);
+      await f.moduleA.unlockPatent(f.id, LISTED);
+      expect(await f.registry.lockCount(LISTED)).to.equal(0);
+      await expect(f.registry.connect(f.admin).setLockModule(LISTED, f.moduleB))
+        .to.emit(f.registry, "LockModuleSet")
+        .withArgs(LISTED, await f.moduleB.getAddress());
+    });
+
+    it("counts the patents that carry each bit", async () => {
+      const f = await loadFixture(lockFixture);
+      expect(await f.registry.lockCount(LISTED)).to.equal(0);
+      await f.moduleA.lockPatent(f.id, LISTED, Act.List, f.chengdu.address);
+      expect(await f.registry.lockCount(LISTED)).to.equal(1);
+      expect(await f.registry.lockCount(PLEDGED)).to.equal(0);
+      await expect(f.registry.lockCount(16)).to.be.revertedWithCustomError(f.registry, "PatentRegistryLockBitOutOfRange").withArgs(16);
+    });
+
     for (const bit of [0, 16, 255]) {
       it(`reverts with PatentRegistryLockBitOutOfRange for bit ${bit}`, async () => {
         const f = await loadFixture(lockFixture);
