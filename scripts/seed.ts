@@ -4,6 +4,15 @@ import { DEMO_PATENTS, demoPatent, demoPatentId, demoScenarioMask, type DemoPate
 import { dayOf, parseCnipaNumber } from "../server/chain/cnipa";
 import { LegalStatus } from "../server/chain/roles";
 import type { PatentRegistrationStruct } from "../typechain-types/contracts/registry/PatentRegistry";
+import {
+  declareBenefitShares,
+  equityDeal,
+  licencesAndRoyalties,
+  openLicence,
+  pledges,
+  valuations,
+  type RightsSummary,
+} from "./demo/rights";
 
 /**
  * Seeds the demo ledger: the universities' inventories, then a little life (transfers, legal status
@@ -24,6 +33,7 @@ export interface SeedSummary {
   statusChanges: number;
   evaluations: number;
   inventoryUpdates: number;
+  rights: RightsSummary;
 }
 
 interface SeedStep {
@@ -218,8 +228,20 @@ const inventoryUpdates: SeedStep = {
   },
 };
 
-/** The seed steps in order. Later modules append theirs (licences, pledges, listings). */
-export const SEED_STEPS: readonly SeedStep[] = [registerInventories, transfers, legalStatus, evaluations, inventoryUpdates];
+/** The seed steps in order: the inventories and their life, then the rights on them (scripts/demo/rights.ts). */
+export const SEED_STEPS: readonly SeedStep[] = [
+  registerInventories,
+  transfers,
+  legalStatus,
+  evaluations,
+  inventoryUpdates,
+  { name: "benefit shares", run: (opts) => declareBenefitShares(opts) },
+  { name: "licences and royalties", run: (opts, summary) => licencesAndRoyalties(opts, summary.rights) },
+  { name: "open licence", run: (opts, summary) => openLicence(opts, summary.rights) },
+  { name: "valuations", run: (opts, summary) => valuations(opts, summary.rights) },
+  { name: "pledges", run: (opts, summary) => pledges(opts, summary.rights) },
+  { name: "equity deal", run: (opts, summary) => equityDeal(opts, summary.rights) },
+];
 
 export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
   const summary: SeedSummary = {
@@ -228,6 +250,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     statusChanges: 0,
     evaluations: 0,
     inventoryUpdates: 0,
+    rights: { licences: 0, openLicences: 0, royaltyPayments: 0, valuations: 0, pledges: { registered: 0, pending: 0 }, equityDeals: 0 },
   };
   for (const step of SEED_STEPS) {
     opts.log?.(`seed: ${step.name}`);

@@ -7,6 +7,9 @@ import { DEMO_PATENTS, demoPatentId } from "../../scripts/demo/patents";
 import { demoAccount } from "../../server/chain/accounts";
 import { parseCnipaNumber } from "../../server/chain/cnipa";
 import { LegalStatus, LockBits, PatentKind, TransferStatus } from "../../server/chain/roles";
+import { LicenceKind } from "../../server/chain/licensing";
+import { DealStatus, PledgeStatus } from "../../server/chain/financing";
+import { payoutAddress } from "../../scripts/demo/rights";
 
 async function seededFixture() {
   const f = await deployFixture();
@@ -57,6 +60,7 @@ describe("demo seed", () => {
         "uestc-superjunction-mosfet": "rongxin",
         "cqu-rare-earth-mg-alloy": "yuzhi",
         "scu-oncolytic-vaccinia": "tianfubio",
+        "scu-pu-stent": "tianfubio", // contributed for equity
       };
       for (const p of DEMO_PATENTS) {
         const owner = moved[p.key] ?? p.holder;
@@ -75,7 +79,7 @@ describe("demo seed", () => {
         true,
       );
       expect(await f.registry.pendingTransfer(demoPatentId("cioc-kinase-inhibitor"))).to.equal(0n);
-      expect(await f.registry.transferCount()).to.equal(5n);
+      expect(await f.registry.transferCount()).to.equal(6n); // five sales and the equity contribution
     });
 
     it("records one lapsed patent and one under invalidation", async () => {
@@ -94,6 +98,40 @@ describe("demo seed", () => {
       expect(evaluated.length).to.equal(f.summary.evaluations).and.to.be.greaterThan(0);
       const updated = await f.registry.queryFilter(f.registry.filters.InventoryUpdated());
       expect(updated.length).to.equal(f.summary.inventoryUpdates).and.to.be.greaterThan(0);
+    });
+
+    it("grants licences, takes an open licence and pays royalties split three ways", async () => {
+      const f = await loadFixture(seededFixture);
+      expect(f.summary.rights).to.include({ licences: 3, openLicences: 1, royaltyPayments: 3 });
+      expect(await f.licensing.licenceCount()).to.equal(3n);
+      const exclusive = await f.licensing.licence(1n);
+      expect(exclusive.kind).to.equal(BigInt(LicenceKind.Exclusive));
+      expect(exclusive.licensee).to.equal(f.signers[demoAccount("rongxin").index]?.address);
+      const taken = await f.licensing.licence(3n);
+      expect(taken.open).to.equal(true);
+      const paid = await f.royalties.queryFilter(f.royalties.filters.RoyaltyPaid());
+      expect(paid.length).to.equal(3);
+      // 3% of 12,500,000.00 yuan reported: 375,000.00 yuan, 70% to the inventors.
+      const inventors = payoutAddress("uestc-gan-hemt:inventors");
+      expect(await f.token.balanceOf(inventors)).to.equal(262_500n * 100n);
+    });
+
+    it("records valuations, a registered portfolio pledge with a consent, and a pledge awaiting registration", async () => {
+      const f = await loadFixture(seededFixture);
+      expect(f.summary.rights.valuations).to.equal(3);
+      expect(await f.valuations.valuationCount(demoPatentId("uestc-leo-phased-array"))).to.equal(1n);
+      expect(f.summary.rights.pledges).to.deep.equal({ registered: 1, pending: 1 });
+      expect((await f.pledges.pledge(1n)).status).to.equal(BigInt(PledgeStatus.Registered));
+      expect((await f.pledges.pledge(2n)).status).to.equal(BigInt(PledgeStatus.Agreed));
+      for (const key of ["cqu-slm-titanium-lattice", "cqu-rare-earth-mg-alloy", "uestc-leo-phased-array"]) {
+        expect(await f.registry.isLocked(demoPatentId(key), LockBits.PLEDGED), key).to.equal(true);
+      }
+    });
+
+    it("executes an equity-for-technology deal through a registered transfer", async () => {
+      const f = await loadFixture(seededFixture);
+      expect(f.summary.rights.equityDeals).to.equal(1);
+      expect((await f.equityDeals.deal(1n)).status).to.equal(BigInt(DealStatus.Executed));
     });
   });
 });
