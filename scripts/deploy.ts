@@ -156,6 +156,8 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
     [Roles.EVALUATOR, grants.evaluators],
     [Roles.MODULE, [await pledges.getAddress()]],
     [Roles.MODULE, [await equityDeals.getAddress()]],
+    // Royalties deposits escrowed licence fees with the Pledges contract (depositProceeds admits modules).
+    [Roles.MODULE, [await royalties.getAddress()]],
   ];
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();

@@ -268,7 +268,8 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
     // ================================================================ guard of LOCK_PLEDGED
 
     /// @inheritdoc IEncumbranceGuard
-    /// @dev A pledged patent: only an act the pledgee consented to (consumed here). A patent at a
+    /// @dev A pledged patent: only an act the pledgee consented to (consumed here, except a standing consent
+    /// to open licensing with anyone, which covers the declaration and each taker). A patent at a
     /// disposal auction: only the disposal module's acts. A second pledge is always refused.
     function authorise(uint256 patentId, Act act, address counterparty, address initiator)
         external
@@ -285,13 +286,17 @@ contract Pledges is IPledges, IEncumbranceGuard, IPledgeDisposalCallback, Access
         if (act == Act.Pledge) revert PledgesAlreadyPledged(patentId, pledgeId);
         bytes32 key = _consentKey(pledgeId, patentId, act, counterparty);
         ActConsent memory c = _actConsents[key];
+        bool anyone = counterparty == address(0);
         if (!c.given) {
             // a consent to the act with any counterparty (zero), e.g. the sale of a listed patent to its buyer
             key = _consentKey(pledgeId, patentId, act, address(0));
             c = _actConsents[key];
             if (!c.given) revert PledgesConsentRequired(pledgeId, patentId, act, counterparty);
+            anyone = true;
         }
-        delete _actConsents[key];
+        // A consent to open licensing with anyone stands: it covers the declaration and every taker under it,
+        // until the pledgee revokes it. Every other consent is used once.
+        if (!(anyone && act == Act.OpenLicence)) delete _actConsents[key];
         proceedsTo = c.route == ProceedsRoute.EarlyRepayment ? _pledges[pledgeId].pledgee : address(this);
         emit ActConsentUsed(pledgeId, patentId, counterparty, act, initiator, proceedsTo);
         if (act == Act.Contribute) {

@@ -162,6 +162,9 @@ interface IPledges {
     /// and the sale it leads to are two acts, each consented.
     /// A contribution consent, once used, leaves a consent to transfer the patent to the same company
     /// (the registered transfer that executes the contribution).
+    /// Open licensing is the exception: a consent to `Act.OpenLicence` with counterparty zero stands until
+    /// revoked, covering the declaration and every taker under it (the declaration invites anyone), each
+    /// taker's fee going by `route`. A consent to one taker is used once.
     function consent(uint256 pledgeId, uint256 patentId, Act act, address counterparty, ProceedsRoute route) external;
 
     /// @notice The pledgee withdraws a consent not yet used.

@@ -9,11 +9,13 @@ import {BenefitShares, FeeMethod, FeeTrigger, LicenceAccount, PaymentSplit} from
 /// technology-transfer office in the shares the owner declared for the patent (收益分配).
 ///
 /// Payments are pushed: the payer's tokens go straight to each recipient in the same transaction
-/// (`transferFrom(payer, recipient)`), so the contract never holds funds and nobody needs to withdraw.
+/// (`transferFrom(payer, recipient)`), so the contract never keeps funds and nobody needs to withdraw.
 /// The payer approves this contract for the amount first. Splits round down for the inventors and the office;
 /// the unit takes the remainder, so the parts add up to the payment to the last unit.
 /// - A lump-sum or deferred fee goes wholly to the `proceedsTo` the registry named at grant (e.g. a pledgee who
-///   consented to the licence), when there is one; otherwise it is split.
+///   consented to the licence), when there is one; otherwise it is split. When that is the Pledges contract (the
+///   pledgee's consent escrows proceeds), the fee passes through this contract into `IPledges.depositProceeds`,
+///   so the escrow records it (this contract holds `Roles.MODULE` for that call and nothing else).
 /// - Payments on a sublicence go wholly to the parent licence's licensee.
 /// - Shares declared by a previous owner lapse when the patent changes owner: the new owner takes everything
 ///   until it declares its own.

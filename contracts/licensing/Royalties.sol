@@ -9,6 +9,8 @@ import {IRoyalties} from "../interfaces/IRoyalties.sol";
 import {ILicensing} from "../interfaces/ILicensing.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IPatentRegistry} from "../interfaces/IPatentRegistry.sol";
+import {IPledges} from "../interfaces/IPledges.sol";
+import {LOCK_PLEDGED} from "../libraries/PatentTypes.sol";
 import {CalendarDays} from "../libraries/CalendarDays.sol";
 import {
     BenefitShares,
@@ -161,7 +163,17 @@ contract Royalties is IRoyalties, ReentrancyGuardTransient {
         uint256 payment = ++a.payments;
         emit RoyaltyPaid(licenceId, lic.patentId, payer, payment, fee, lic.token, amount, s);
         IERC20 token = IERC20(lic.token);
-        if (s.unitAmount != 0) token.safeTransferFrom(payer, s.unit, s.unitAmount);
+        if (s.unitAmount != 0) {
+            if (fee && s.unit == lic.proceedsTo && s.unit == registry.lockModule(LOCK_PLEDGED)) {
+                // The pledgee's consent escrows the fee: deposit it with the Pledges contract, which records it
+                // for the pledge (or pays the pledgor if the pledge has ended meanwhile).
+                token.safeTransferFrom(payer, address(this), s.unitAmount);
+                token.forceApprove(s.unit, s.unitAmount);
+                IPledges(s.unit).depositProceeds(lic.patentId, token, s.unitAmount);
+            } else {
+                token.safeTransferFrom(payer, s.unit, s.unitAmount);
+            }
+        }
         if (s.inventorsAmount != 0) token.safeTransferFrom(payer, s.inventors, s.inventorsAmount);
         if (s.ttoAmount != 0) token.safeTransferFrom(payer, s.tto, s.ttoAmount);
     }

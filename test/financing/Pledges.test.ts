@@ -386,6 +386,26 @@ describe("Pledges", () => {
         .withArgs(id, f.ids[0]!, Act.Transfer, f.companyA.address);
     });
 
+    it("keeps a consent to open licensing with anyone standing: the declaration and each taker use it", async () => {
+      const f = await loadFixture(financingFixture);
+      const id = await pledgeOf(f, one(f));
+      await f.pledges.connect(f.bankA).consent(id, f.ids[0]!, Act.OpenLicence, ethers.ZeroAddress, Route.Escrow);
+      await expect(f.registry.connect(f.module).authoriseAct(f.ids[0]!, Act.OpenLicence, ethers.ZeroAddress))
+        .to.emit(f.pledges, "ActConsentUsed")
+        .withArgs(id, f.ids[0]!, ethers.ZeroAddress, Act.OpenLicence, f.module.address, await f.pledges.getAddress());
+      for (const taker of [f.companyA, f.companyB]) {
+        expect(
+          await f.registry.connect(f.module).authoriseAct.staticCall(f.ids[0]!, Act.OpenLicence, taker.address),
+        ).to.equal(await f.pledges.getAddress());
+        await f.registry.connect(f.module).authoriseAct(f.ids[0]!, Act.OpenLicence, taker.address);
+      }
+      expect((await f.pledges.actConsent(id, f.ids[0]!, Act.OpenLicence, ethers.ZeroAddress)).given).to.equal(true);
+      await f.pledges.connect(f.bankA).revokeConsent(id, f.ids[0]!, Act.OpenLicence, ethers.ZeroAddress);
+      await expect(f.registry.connect(f.module).authoriseAct(f.ids[0]!, Act.OpenLicence, f.companyA.address))
+        .to.be.revertedWithCustomError(f.pledges, "PledgesConsentRequired")
+        .withArgs(id, f.ids[0]!, Act.OpenLicence, f.companyA.address);
+    });
+
     it("uses an exact consent before a consent with counterparty zero", async () => {
       const f = await loadFixture(financingFixture);
       const id = await pledgeOf(f, one(f));
