@@ -160,7 +160,7 @@ describe("Rights on one patent (licences, open licensing, pledges): property", f
     const tracked = [base.uniA, base.companyA, base.companyB, base.bankA, base.bankB].map((s) => s.address);
 
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 22 }), async (ops) => {
+      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 30 }), async (ops) => {
         const f = await loadFixture(propertyFixture);
         const patentIds = [f.ids[0]!, f.ids[1]!];
         const balances = new Map<string, bigint>();
