@@ -89,6 +89,8 @@ export async function buildCertificate(rpc: RpcSender, options: BuildOptions): P
     CONTRACT_ROLES.map(async (role) => {
       const address = addresses[role];
       if (address === undefined) return;
+      // Reads ran concurrently: sort the slots so that a certificate does not depend on answer order.
+      slots[role].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const raw = (await rpc.send("eth_getProof", [address, slots[role].map(slotHex), at])) as RpcProof;
       proofs[role] = {
         address,

@@ -70,19 +70,24 @@ function locksOf(bits: bigint): string[] {
 
 export async function readFacts(reader: SlotReader, ctx: FactsContext): Promise<Facts> {
   const today = chinaDayOf(ctx.timestamp);
-  const patent = await readPatent(reader, ctx, today);
-  const pledgeModule = await reader.read(
+  // Independent reads run together (a JSON-RPC provider batches them); each part reads what it depends on.
+  const [patent, pledges, licensing, valuations] = await Promise.all([
+    readPatent(reader, ctx, today),
+    readPledges(reader, ctx.patentId),
+    ctx.licensing === null ? null : readLicensing(reader, ctx.patentId, getAddress(ctx.licensing), today),
+    ctx.valuations === null ? null : readValuations(reader, ctx.patentId, getAddress(ctx.valuations)),
+  ]);
+  return { asOfDate: isoOfDay(today), patent, pledges, licensing, valuations };
+}
+
+async function readPledges(reader: SlotReader, patentId: bigint) {
+  const module = await reader.read(
     "registry",
     LAYOUT.PatentRegistry.lockModules + LOCK_PLEDGED,
     "PatentRegistry._lockModules[LOCK_PLEDGED]",
   );
-  const pledges =
-    pledgeModule === 0n
-      ? null
-      : { contract: getAddress(toBeHex(pledgeModule, 20)), latest: await readLatestPledge(reader, ctx.patentId) };
-  const licensing = ctx.licensing === null ? null : await readLicensing(reader, ctx.patentId, getAddress(ctx.licensing), today);
-  const valuations = ctx.valuations === null ? null : await readValuations(reader, ctx.patentId, getAddress(ctx.valuations));
-  return { asOfDate: isoOfDay(today), patent, pledges, licensing, valuations };
+  if (module === 0n) return null;
+  return { contract: getAddress(toBeHex(module, 20)), latest: await readLatestPledge(reader, patentId) };
 }
 
 async function readPatent(reader: SlotReader, ctx: FactsContext, today: number): Promise<PatentFacts> {
@@ -116,15 +121,13 @@ async function readLatestPledge(reader: SlotReader, patentId: bigint): Promise<P
   if (pledgeId === 0n) return null;
   const base = mappingSlot(pledgeId, P.pledges);
   const what = `Pledges._pledges[${pledgeId}]`;
-  const s0 = await reader.read("pledges", base, `${what} slot 0`);
-  const s1 = await reader.read("pledges", base + 1n, `${what} slot 1`);
-  const s2 = await reader.read("pledges", base + 2n, `${what} slot 2`);
-  const s3 = await reader.read("pledges", base + 3n, `${what} slot 3`);
-  const entry = await reader.read(
-    "pledges",
-    mappingSlot(patentId, mappingSlot(pledgeId, P.entries)),
-    `Pledges._entries[${pledgeId}][patentId]`,
-  );
+  const [s0, s1, s2, s3, entry] = await Promise.all([
+    reader.read("pledges", base, `${what} slot 0`),
+    reader.read("pledges", base + 1n, `${what} slot 1`),
+    reader.read("pledges", base + 2n, `${what} slot 2`),
+    reader.read("pledges", base + 3n, `${what} slot 3`),
+    reader.read("pledges", mappingSlot(patentId, mappingSlot(pledgeId, P.entries)), `Pledges._entries[${pledgeId}][patentId]`),
+  ]);
   const L = P.pledge;
   const patentStatus = field(entry, P.entry.status, 1);
   return {
@@ -153,32 +156,40 @@ async function readLatestPledge(reader: SlotReader, patentId: bigint): Promise<P
 async function readLicensing(reader: SlotReader, patentId: bigint, contract: string, today: number) {
   const L = LAYOUT.Licensing;
   const arraySlot = mappingSlot(patentId, L.active);
-  const length = await reader.read("licensing", arraySlot, "Licensing._active[patentId].length");
+  const [length, declaredWord] = await Promise.all([
+    reader.read("licensing", arraySlot, "Licensing._active[patentId].length"),
+    reader.read("licensing", mappingSlot(patentId, L.openDeclared), "Licensing._openDeclared[patentId]"),
+  ]);
   if (length > MAX_ACTIVE_LICENCES) throw new RangeError(`Licensing._active[patentId] has ${length} entries, more than Licensing allows`);
+  const declared = declaredWord !== 0n;
   const data = arrayDataSlot(arraySlot);
-  const active: LicenceFacts[] = [];
-  let word = 0n;
-  for (let i = 0n; i < length; i++) {
-    // uint64 ids, four to a slot, the first in the low-order bytes.
-    if (i % 4n === 0n) word = await reader.read("licensing", data + i / 4n, `Licensing._active[patentId] slot ${i / 4n}`);
-    const licenceId = field(word, Number(i % 4n) * 8, 8);
-    active.push(await readLicence(reader, patentId, licenceId, today));
-  }
-  const declared = (await reader.read("licensing", mappingSlot(patentId, L.openDeclared), "Licensing._openDeclared[patentId]")) !== 0n;
-  let terms = null;
-  if (declared) {
-    const base = mappingSlot(patentId, L.openTerms);
-    const t0 = await reader.read("licensing", base, "Licensing._openTerms[patentId] slot 0");
-    const t1 = await reader.read("licensing", base + 1n, "Licensing._openTerms[patentId] slot 1");
-    const T = L.openTermsFields;
-    terms = {
-      method: nameOf(FEE_METHOD, field(t0, T.slot0.method, 1)),
-      royaltyBps: Number(field(t0, T.slot0.royaltyBps, 2)),
-      termDays: Number(field(t0, T.slot0.termDays, 4)),
-      amount: field(t0, T.slot0.amount, 16).toString(),
-      token: addressOf(t1, T.slot1.token),
-    };
-  }
+  const T = L.openTermsFields;
+  const termsBase = mappingSlot(patentId, L.openTerms);
+  // uint64 ids, four to a slot, the first in the low-order bytes.
+  const idWords = Array.from({ length: Number((length + 3n) / 4n) }, (_, k) =>
+    reader.read("licensing", data + BigInt(k), `Licensing._active[patentId] slot ${k}`),
+  );
+  const [words, openTerms] = await Promise.all([
+    Promise.all(idWords),
+    declared
+      ? Promise.all([
+          reader.read("licensing", termsBase, "Licensing._openTerms[patentId] slot 0"),
+          reader.read("licensing", termsBase + 1n, "Licensing._openTerms[patentId] slot 1"),
+        ])
+      : null,
+  ]);
+  const ids = Array.from({ length: Number(length) }, (_, i) => field(words[i >> 2]!, (i % 4) * 8, 8));
+  const active = await Promise.all(ids.map((id) => readLicence(reader, patentId, id, today)));
+  const terms =
+    openTerms === null
+      ? null
+      : {
+          method: nameOf(FEE_METHOD, field(openTerms[0], T.slot0.method, 1)),
+          royaltyBps: Number(field(openTerms[0], T.slot0.royaltyBps, 2)),
+          termDays: Number(field(openTerms[0], T.slot0.termDays, 4)),
+          amount: field(openTerms[0], T.slot0.amount, 16).toString(),
+          token: addressOf(openTerms[1], T.slot1.token),
+        };
   return {
     contract,
     active,
@@ -190,8 +201,10 @@ async function readLicensing(reader: SlotReader, patentId: bigint, contract: str
 async function readLicence(reader: SlotReader, patentId: bigint, licenceId: bigint, today: number): Promise<LicenceFacts> {
   const L = LAYOUT.Licensing.licence;
   const base = mappingSlot(licenceId, LAYOUT.Licensing.licences);
-  const s0 = await reader.read("licensing", base, `Licensing._licences[${licenceId}] slot 0`);
-  const s1 = await reader.read("licensing", base + 1n, `Licensing._licences[${licenceId}] slot 1`);
+  const [s0, s1] = await Promise.all([
+    reader.read("licensing", base, `Licensing._licences[${licenceId}] slot 0`),
+    reader.read("licensing", base + 1n, `Licensing._licences[${licenceId}] slot 1`),
+  ]);
   const onPatent = field(s0, L.slot0.patentId, 8);
   if (onPatent !== patentId) throw new RangeError(`licence ${licenceId} is on patent ${onPatent}, not ${patentId}`);
   const startDay = Number(field(s1, L.slot1.startDay, 4));
@@ -220,9 +233,11 @@ async function readValuations(reader: SlotReader, patentId: bigint, contract: st
   if (length > 0n) {
     const base = arrayDataSlot(arraySlot) + (length - 1n) * V.valuationSlots;
     const what = `Valuations._valuations[patentId][${length - 1n}]`;
-    const s0 = await reader.read("valuations", base, `${what} slot 0`);
-    const s1 = await reader.read("valuations", base + 1n, `${what} slot 1`);
-    const s2 = await reader.read("valuations", base + 2n, `${what} slot 2`);
+    const [s0, s1, s2] = await Promise.all([
+      reader.read("valuations", base, `${what} slot 0`),
+      reader.read("valuations", base + 1n, `${what} slot 1`),
+      reader.read("valuations", base + 2n, `${what} slot 2`),
+    ]);
     latest = {
       index: Number(length - 1n),
       appraiser: addressOf(s0, V.valuation.slot0.appraiser),
