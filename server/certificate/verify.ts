@@ -48,7 +48,6 @@ export interface VerifyOptions {
   contracts: TrustedContracts;
   /** The patent the bank asked about (as cited); when given, a certificate about another patent fails. */
   patent?: string | undefined;
-  /** Require these sections to be covered (default: every section whose contract address is trusted). */
 }
 
 class Failure extends Error {

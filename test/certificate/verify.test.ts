@@ -342,6 +342,23 @@ describe("certificate", () => {
       lower.proofs.registry.address = lower.proofs.registry.address.toLowerCase();
       expectFailure(await verify(f, lower), "MALFORMED", /checksummed/);
     });
+
+    it("fails whatever leaf of the certificate (header, facts, proofs) is given another plausible value (property)", async () => {
+      const f = await loadFixture(certified);
+      const sources = [f.pledged, f.licensed, f.open];
+      const paths = sources.map((c) => leafPaths(c as unknown as Json));
+      await fc.assert(
+        fc.asyncProperty(fc.nat({ max: sources.length - 1 }), fc.nat(), async (which, pick) => {
+          const all = paths[which]!;
+          const path = all[pick % all.length]!;
+          const cert = copy(sources[which]!) as unknown as Json;
+          setAt(cert, path, plausiblyAltered(getAt(cert, path)));
+          const result = await verify(f, cert);
+          return !result.ok;
+        }),
+        { numRuns: 500 },
+      );
+    });
   });
 
   describe("verifyCertificateText", () => {
