@@ -270,8 +270,9 @@ async function check(input: unknown, options: VerifyOptions): Promise<VerifyResu
   }
   for (const [role, values] of proven) {
     const set = used.get(role);
+    if (!set) throw new Failure("UNUSED_PROOF", `the certificate proves the ${ROLE_NAMES[role]} account but no fact rests on it`);
     for (const slot of values.keys()) {
-      if (!set?.has(slot)) throw new Failure("UNUSED_PROOF", `${ROLE_NAMES[role]} slot 0x${slot.toString(16)} is proven but no fact rests on it`);
+      if (!set.has(slot)) throw new Failure("UNUSED_PROOF", `${ROLE_NAMES[role]} slot 0x${slot.toString(16)} is proven but no fact rests on it`);
     }
   }
   const difference = firstDifference(cert.facts, derived, "facts");

@@ -293,6 +293,9 @@ describe("certificate", () => {
       const own = new Set(cert.proofs.registry.storage.map((s) => s.slot));
       cert.proofs.registry.storage.push(f.licensed.proofs.registry.storage.find((s) => !own.has(s.slot))!);
       expectFailure(await verify(f, cert), "UNUSED_PROOF");
+      const uncovered = copy(f.pledged);
+      uncovered.facts.valuations = null;
+      expectFailure(await verify(f, uncovered, { contracts: { valuations: undefined } }), "WRONG_CONTRACT", /no trusted Valuations/);
     });
 
     it("fails with WRONG_CONTRACT for a genuine certificate of another deployment's registry", async () => {
