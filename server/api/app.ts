@@ -3,6 +3,7 @@ import type { AppContext } from "../context";
 import { errorHandler, notFound } from "./errors";
 import { createHealthRouter } from "./routes/health";
 import { createDigestRouter } from "./routes/digest";
+import { createCertificateRouter } from "./routes/certificate";
 
 /** Largest JSON body the API accepts. */
 export const BODY_LIMIT = "100kb";
@@ -26,6 +27,7 @@ export function createApp(ctx: AppContext): Express {
   const v1 = express.Router();
   v1.use(createHealthRouter(ctx));
   v1.use(createDigestRouter(ctx));
+  v1.use(createCertificateRouter(ctx));
   app.use("/v1", v1);
 
   app.use(notFound);
