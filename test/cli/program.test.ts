@@ -145,6 +145,15 @@ describe("tianfu CLI", () => {
       expect(await f.registry.ownerOf(BigInt(number.slice(2, 14)))).to.equal(demoWallet("rongxin").address);
     });
 
+    it("records the contract hash given with --contract-hash", async () => {
+      const f = await loadFixture(deployFixture);
+      const number = await registered(f, 18);
+      const hash = `0x${"ab".repeat(32)}`;
+      const run = await cli(f, "transfer", "propose", number, "--to", "rongxin", "--contract-hash", hash, "--as", "scu");
+      expect(run.code, run.err.join("\n")).to.equal(0);
+      expect((await f.registry.transferRecord(1n)).contractHash).to.equal(hash);
+    });
+
     it("shows the decoded error when the buyer is not the one accepting", async () => {
       const f = await loadFixture(deployFixture);
       const number = await registered(f, 17);
