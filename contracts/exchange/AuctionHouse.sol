@@ -46,7 +46,6 @@ contract AuctionHouse is
     address public immutable PLEDGES;
 
     mapping(uint256 auctionId => Auction) private _auctions;
-    mapping(uint256 transferId => uint256 auctionId) private _auctionOfTransfer;
     mapping(uint256 patentId => uint256 auctionId) private _activeAuction;
     mapping(address account => mapping(address token => uint256)) private _balances;
     uint256 private _auctionCount;
@@ -126,7 +125,7 @@ contract AuctionHouse is
         }
         uint64 start = terms.startTime < block.timestamp ? uint64(block.timestamp) : terms.startTime;
         _checkSchedule(start, terms.endTime, terms.maxEndTime);
-        uint16 brokerBps = _checkVenue(terms.venue, terms.broker);
+        (uint16 feeBps, uint16 brokerBps) = _venueTerms(terms.venue, terms.broker);
 
         auctionId = ++_auctionCount;
         Auction storage a = _auctions[auctionId];
@@ -139,7 +138,7 @@ contract AuctionHouse is
         a.status = AuctionStatus.Open;
         a.incrementBps = terms.incrementBps;
         a.extensionWindow = _rules.extensionWindow;
-        a.listingFeeBps = VENUES.feeBps(terms.venue);
+        a.listingFeeBps = feeBps;
         a.listingBrokerBps = brokerBps;
         a.token = terms.token;
         a.listingVenue = terms.venue;
@@ -183,8 +182,7 @@ contract AuctionHouse is
             revert AuctionHouseBelowIncrement(auctionId, amount, minimum);
         }
         if (amount > type(uint96).max) revert AuctionHouseAmountTooLarge(amount);
-        uint16 brokerBps = _checkVenue(venue, broker);
-        uint16 feeBps = VENUES.feeBps(venue);
+        (uint16 feeBps, uint16 brokerBps) = _venueTerms(venue, broker);
 
         uint64 window = a.extensionWindow;
         if (end - block.timestamp < window) {
@@ -228,7 +226,6 @@ contract AuctionHouse is
         try REGISTRY.agreeTransfer(patentId, winner, contractHash) returns (uint256 transferId) {
             a.status = AuctionStatus.Settling;
             a.transferId = uint64(transferId);
-            _auctionOfTransfer[transferId] = auctionId;
             emit AuctionClosed(auctionId, patentId, winner, a.bid, transferId);
         } catch (bytes memory reason) {
             // A refusal (patent no longer in force, a guard's refusal) ends the auction unsold; a failure
@@ -240,8 +237,7 @@ contract AuctionHouse is
 
     /// @inheritdoc ITransferObserver
     function onTransferRegistered(uint256 transferId, uint256 patentId) external onlyRegistry nonReentrant {
-        uint256 auctionId = _settling(transferId);
-        Auction storage a = _auctions[auctionId];
+        (uint256 auctionId, Auction storage a) = _settling(transferId, patentId);
         a.status = AuctionStatus.Sold;
         AuctionKind kind = a.kind;
         _release(patentId, kind);
@@ -267,8 +263,7 @@ contract AuctionHouse is
 
     /// @inheritdoc ITransferObserver
     function onTransferRefused(uint256 transferId, uint256 patentId) external onlyRegistry nonReentrant {
-        uint256 auctionId = _settling(transferId);
-        Auction storage a = _auctions[auctionId];
+        (uint256 auctionId, Auction storage a) = _settling(transferId, patentId);
         a.status = AuctionStatus.Refused;
         (address winner, uint256 refund) = (a.bidder, a.bid);
         _balances[winner][a.token] += refund;
@@ -346,10 +341,15 @@ contract AuctionHouse is
         ) revert AuctionHouseBadSchedule(start, end, maxEnd, block.timestamp);
     }
 
-    /// @dev `venue` must be open; a named broker must be accredited by it. Returns the broker's share.
-    function _checkVenue(address venue, address broker) private view returns (uint16 brokerBps) {
-        if (!VENUES.isVenue(venue)) revert AuctionHouseNotVenue(venue);
-        if (broker == address(0)) return 0;
+    /// @dev `venue` must be open (its fee reverts otherwise); a named broker must be accredited by it.
+    /// Returns the venue's fee and the broker's share, fixed for the listing or the bid.
+    function _venueTerms(address venue, address broker) private view returns (uint16 feeBps, uint16 brokerBps) {
+        try VENUES.feeBps(venue) returns (uint16 bps) {
+            feeBps = bps;
+        } catch {
+            revert AuctionHouseNotVenue(venue);
+        }
+        if (broker == address(0)) return (feeBps, 0);
         address brokerVenue;
         (brokerVenue, brokerBps) = VENUES.brokerOf(broker);
         if (brokerVenue != venue) revert AuctionHouseBrokerNotOfVenue(broker, venue, brokerVenue);
@@ -416,9 +416,15 @@ contract AuctionHouse is
         if (amount != 0) _balances[account][token] += amount;
     }
 
-    function _settling(uint256 transferId) private view returns (uint256 auctionId) {
-        auctionId = _auctionOfTransfer[transferId];
-        if (auctionId == 0 || _auctions[auctionId].status != AuctionStatus.Settling) {
+    /// @dev The auction that agreed `transferId`: the one holding the patent, settling that transfer.
+    function _settling(uint256 transferId, uint256 patentId)
+        private
+        view
+        returns (uint256 auctionId, Auction storage a)
+    {
+        auctionId = _activeAuction[patentId];
+        a = _auctions[auctionId];
+        if (auctionId == 0 || a.status != AuctionStatus.Settling || a.transferId != transferId) {
             revert AuctionHouseUnknownTransfer(transferId);
         }
     }
