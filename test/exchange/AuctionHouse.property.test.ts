@@ -6,6 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionResponse } from "ethers";
 import { fcParams } from "../helpers/properties";
 import type { AuctionPayoutsStructOutput } from "../../typechain-types/contracts/exchange/AuctionHouse";
+import { AuctionFeesHarness__factory } from "../../typechain-types";
 import { AuctionStatus, HOUR, auctionFixture, openAuction, registeredPledge, today } from "./auctionFixtures";
 
 /**
@@ -164,5 +165,40 @@ describe("AuctionHouse (property: escrow, settlement and ownership under random 
     for (const name of ["BidPlaced", "Withdrawn", "AuctionClosed", "AuctionSettled", "AuctionUnsold", "AuctionRefused"]) {
       expect(seen.get(name) ?? 0, name).to.be.greaterThan(0);
     }
+  });
+});
+
+describe("MarketFees (property, through AuctionFeesHarness)", () => {
+  async function harnessFixture() {
+    const [deployer] = await ethers.getSigners();
+    return new AuctionFeesHarness__factory(deployer).deploy();
+  }
+
+  it("accounts for every unit: net plus the four fee parts equal the price, with or without the disposal cap", async () => {
+    const harness = await loadFixture(harnessFixture);
+    const bps = fc.integer({ min: 0, max: 10_000 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.bigInt({ min: 0n, max: 2n ** 96n - 1n }),
+        fc.integer({ min: 0, max: 2_000 }),
+        bps,
+        bps,
+        fc.option(fc.bigInt({ min: 0n, max: 2n ** 96n - 1n })),
+        async (price, feeBps, listingShare, buyerShare, owed) => {
+          let fee = await harness.feeOf(price, feeBps);
+          expect(fee).to.equal((price * BigInt(feeBps)) / 10_000n);
+          if (owed !== null) {
+            const above = price > owed ? price - owed : 0n;
+            if (fee > above) fee = above;
+          }
+          const s = await harness.split(fee, listingShare, buyerShare);
+          expect(s.listingVenue + s.listingBroker + s.buyerVenue + s.buyerBroker).to.equal(fee);
+          expect(s.buyerVenue + s.buyerBroker).to.equal(fee / 2n);
+          const net = price - fee;
+          if (owed !== null) expect(net >= owed || net === price).to.equal(true); // the pledgee is paid first
+        },
+      ),
+      fcParams(300),
+    );
   });
 });
