@@ -86,10 +86,10 @@ contract AuctionHouse is
         if (reserve > type(uint96).max) revert AuctionHouseAmountTooLarge(reserve);
         AuctionRules memory r = _rules;
         uint64 start = uint64(block.timestamp);
-        uint64 maxEnd = endTime + r.disposalMaxExtension;
         if (endTime <= start || endTime - start > MAX_DURATION) {
-            revert AuctionHouseBadSchedule(start, endTime, maxEnd, block.timestamp);
+            revert AuctionHouseBadSchedule(start, endTime, endTime, block.timestamp);
         }
+        uint64 maxEnd = endTime + r.disposalMaxExtension;
         auctionId = ++_auctionCount;
         Auction storage a = _auctions[auctionId];
         a.patentId = uint64(patentId);
@@ -337,7 +337,7 @@ contract AuctionHouse is
     function _checkSchedule(uint64 start, uint64 end, uint64 maxEnd) private view {
         if (
             end <= start || end - start > MAX_DURATION || maxEnd < end || maxEnd - end > MAX_EXTENSION
-                || end <= block.timestamp
+                || end <= block.timestamp || start - block.timestamp > MAX_DURATION
         ) revert AuctionHouseBadSchedule(start, end, maxEnd, block.timestamp);
     }
 

@@ -84,7 +84,9 @@ interface IAuctionHouse {
     error AuctionHouseNotSeller(uint256 auctionId, address caller);
     error AuctionHouseNotCancellable(uint256 auctionId);
     error AuctionHouseHasBid(uint256 auctionId, address bidder);
-    /// @notice The times are not start < end <= maxEnd with end in the future and the bounds kept.
+    /// @notice The times are not start < end <= maxEnd with end in the future, start at most
+    /// `MAX_DURATION` ahead, end at most `MAX_DURATION` after start and maxEnd at most `MAX_EXTENSION`
+    /// after end. (A disposal reports maxEnd = end.)
     error AuctionHouseBadSchedule(uint64 startTime, uint64 endTime, uint64 maxEndTime, uint256 now);
     error AuctionHouseBadIncrement(uint16 incrementBps, uint16 maxBps);
     error AuctionHouseZeroReserve();

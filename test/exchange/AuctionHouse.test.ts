@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { FUNCTION_ROLES } from "../../scripts/deploy";
 import { Act, LegalStatus, LockBits, type Roles } from "../../server/chain/roles";
@@ -288,6 +288,14 @@ describe("AuctionHouse", () => {
         .withArgs(f.broker.address, f.chongqing.address, f.chengdu.address);
     });
 
+    it("reverts with AuctionHouseAmountTooLarge for a bid above 96 bits", async () => {
+      const f = await loadFixture(auctionFixture);
+      const id = await openAuction(f, f.ids[0]!);
+      await expect(f.auctionHouse.connect(f.companyA).bid(id, f.tokenAddress, 2n ** 96n, f.chengdu.address, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(f.auctionHouse, "AuctionHouseAmountTooLarge")
+        .withArgs(2n ** 96n);
+    });
+
     it("reverts with AuctionHouseUnknownAuction for an auction that does not exist", async () => {
       const f = await loadFixture(auctionFixture);
       await expect(f.auctionHouse.connect(f.companyA).bid(9n, f.tokenAddress, 1n, f.chengdu.address, ethers.ZeroAddress))
@@ -439,6 +447,22 @@ describe("AuctionHouse", () => {
         ]);
       expect(await f.auctionHouse.withdrawable(f.chengdu.address, f.tokenAddress)).to.equal(48_000n);
       expect(await f.auctionHouse.withdrawable(f.broker.address, f.tokenAddress)).to.equal(12_000n);
+    });
+
+    it("reverts with AuctionHouseUnknownTransfer for a transfer the house is not settling", async () => {
+      const f = await loadFixture(closedFixture);
+      const registryAddress = await f.registry.getAddress();
+      await impersonateAccount(registryAddress);
+      await setBalance(registryAddress, 10n ** 18n);
+      const asRegistry = await ethers.getSigner(registryAddress);
+      await expect(f.auctionHouse.connect(asRegistry).onTransferRegistered(f.transferId + 1n, f.ids[0]!))
+        .to.be.revertedWithCustomError(f.auctionHouse, "AuctionHouseUnknownTransfer")
+        .withArgs(f.transferId + 1n);
+      await f.registry.connect(f.registrar).registerTransfer(f.transferId, "ZR", await today());
+      // settled once: a second call for the same transfer is refused
+      await expect(f.auctionHouse.connect(asRegistry).onTransferRegistered(f.transferId, f.ids[0]!))
+        .to.be.revertedWithCustomError(f.auctionHouse, "AuctionHouseUnknownTransfer")
+        .withArgs(f.transferId);
     });
 
     it("reverts with AuctionHouseNotRegistry for another caller", async () => {
