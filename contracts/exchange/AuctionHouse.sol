@@ -15,7 +15,7 @@ import {IVenues} from "../interfaces/IVenues.sol";
 import {
     Auction, AuctionKind, AuctionPayouts, AuctionRules, AuctionStatus, AuctionTerms
 } from "../libraries/AuctionTypes.sol";
-import {MarketFees} from "../libraries/MarketFees.sol";
+import {FeeSplit, MarketFees} from "../libraries/MarketFees.sol";
 import {Act, LOCK_AUCTION, LOCK_DISPOSAL, LOCK_PLEDGED} from "../libraries/PatentTypes.sol";
 import {Pledge} from "../libraries/PledgeTypes.sol";
 
@@ -361,7 +361,7 @@ contract AuctionHouse is
         returns (uint256)
     {
         if (!hasBid) return reserve;
-        uint256 step = highest * incrementBps / MarketFees.BPS;
+        uint256 step = highest * incrementBps / MarketFees.WHOLE_BPS;
         return highest + (step == 0 ? 1 : step);
     }
 
@@ -382,34 +382,39 @@ contract AuctionHouse is
         REGISTRY.unlock(patentId, kind == AuctionKind.Disposal ? LOCK_DISPOSAL : LOCK_AUCTION);
     }
 
-    /// @dev Owner auctions: fee at the listing venue's rate, split with the winner's venue. Disposals:
-    /// no listing venue, so the winner's venue takes both parts at its own rate; the pledgee's debt
-    /// outstanding is paid first, so the fee is at most the part of the price above it.
+    /// @dev Owner auctions: `MarketFees.split` at the listing venue's rate, shared with the winner's venue.
+    /// Disposals: no listing venue, so the winner's venue takes both parts at its own rate; the pledgee's
+    /// debt outstanding is paid first, so the fee is at most the part of the price above it.
     function _payouts(Auction storage a) private view returns (AuctionPayouts memory p) {
         uint256 price = a.bid;
         p.price = price;
         p.buyerVenue = a.bidVenue;
         p.buyerBroker = a.bidBroker;
-        uint256 fee;
+        FeeSplit memory s;
         if (a.kind == AuctionKind.Disposal) {
             Pledge memory pledge = IPledges(PLEDGES).pledge(a.pledgeId);
             uint256 owed = pledge.securedAmount - pledge.recovered;
             p.owed = owed;
-            fee = MarketFees.feeOf(price, a.bidFeeBps);
+            uint256 fee = price * a.bidFeeBps / MarketFees.WHOLE_BPS;
             uint256 above = price > owed ? price - owed : 0;
             if (fee > above) fee = above;
+            // Split the (capped) fee as if it were a price taken whole, the winner's venue on both sides.
+            s = MarketFees.split(fee, uint16(MarketFees.WHOLE_BPS), 0, a.bidBrokerBps, true);
+            s.seller = price - fee;
             p.listingVenue = a.bidVenue;
             p.payee = PLEDGES;
         } else {
-            fee = MarketFees.feeOf(price, a.listingFeeBps);
-            p.listingVenue = a.listingVenue;
+            address listingVenue = a.listingVenue;
+            s = MarketFees.split(
+                price, a.listingFeeBps, a.listingBrokerBps, a.bidBrokerBps, listingVenue == a.bidVenue
+            );
+            p.listingVenue = listingVenue;
             p.listingBroker = a.listingBroker;
             p.payee = a.proceedsTo == address(0) ? a.seller : a.proceedsTo;
         }
-        MarketFees.FeeSplit memory s = MarketFees.split(fee, a.listingBrokerBps, a.bidBrokerBps);
         (p.listingVenueFee, p.listingBrokerFee) = (s.listingVenue, s.listingBroker);
         (p.buyerVenueFee, p.buyerBrokerFee) = (s.buyerVenue, s.buyerBroker);
-        p.net = price - fee;
+        p.net = s.seller;
     }
 
     function _credit(address account, address token, uint256 amount) private {

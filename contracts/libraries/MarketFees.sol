@@ -1,39 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+/// @notice How one price is divided between the seller, the two venues and their brokers.
+struct FeeSplit {
+    uint256 seller;
+    uint256 listingVenue;
+    uint256 buyerVenue;
+    uint256 listingBroker;
+    uint256 buyerBroker;
+}
+
 /// @title MarketFees
-/// @notice The venue-fee arithmetic shared by the Exchange and the AuctionHouse (docs/auctions.md).
-/// fee = floor(price * feeBps / 10_000), taken out of the price. The buyer's venue gets floor(fee / 2),
-/// the listing venue the rest. A broker named on the listing takes floor(listingPart * share / 10_000)
-/// out of the listing venue's part; a broker named on the bid or offer the same out of the buyer
-/// venue's part. The parts sum to the fee exactly.
+/// @notice The fee model of the unified exchange, shared by the Exchange and the AuctionHouse.
+///
+/// fee = floor(price * feeBps / 10,000), where `feeBps` is the listing venue's fee; the seller gets
+/// price - fee. The buyer's venue part is floor(fee / 2) and the listing venue's part the rest. A broker named
+/// on the listing gets floor(listingPart * listingBrokerBps / 10,000) out of the listing venue's part, a broker
+/// named on the offer or bid floor(buyerPart * buyerBrokerBps / 10,000) out of the buyer venue's part. When the
+/// buyer comes through the listing venue itself, that venue keeps both venue parts (brokers are paid the same).
+/// Every unit is accounted for: the five amounts sum to the price.
 library MarketFees {
-    uint256 internal constant BPS = 10_000;
+    uint256 internal constant WHOLE_BPS = 10_000;
 
-    /// @notice The parts of a fee.
-    struct FeeSplit {
-        uint256 listingVenue;
-        uint256 listingBroker;
-        uint256 buyerVenue;
-        uint256 buyerBroker;
-    }
+    /// @notice A fee or share above 100%.
+    error MarketFeesBpsAboveWhole(uint256 bps);
 
-    /// @notice The fee on `price` at `feeBps` (floor).
-    function feeOf(uint256 price, uint16 feeBps) internal pure returns (uint256) {
-        return price * feeBps / BPS;
-    }
-
-    /// @notice Splits `fee` between the venues and their brokers; the four parts sum to `fee`.
-    function split(uint256 fee, uint16 listingBrokerBps, uint16 buyerBrokerBps)
+    /// @notice Splits `price` by the fee model.
+    function split(uint256 price, uint16 feeBps, uint16 listingBrokerBps, uint16 buyerBrokerBps, bool sameVenue)
         internal
         pure
         returns (FeeSplit memory s)
     {
+        if (feeBps > WHOLE_BPS) revert MarketFeesBpsAboveWhole(feeBps);
+        if (listingBrokerBps > WHOLE_BPS) revert MarketFeesBpsAboveWhole(listingBrokerBps);
+        if (buyerBrokerBps > WHOLE_BPS) revert MarketFeesBpsAboveWhole(buyerBrokerBps);
+        uint256 fee = price * feeBps / WHOLE_BPS;
         uint256 buyerPart = fee / 2;
         uint256 listingPart = fee - buyerPart;
-        s.listingBroker = listingPart * listingBrokerBps / BPS;
+        s.seller = price - fee;
+        s.listingBroker = listingPart * listingBrokerBps / WHOLE_BPS;
+        s.buyerBroker = buyerPart * buyerBrokerBps / WHOLE_BPS;
         s.listingVenue = listingPart - s.listingBroker;
-        s.buyerBroker = buyerPart * buyerBrokerBps / BPS;
         s.buyerVenue = buyerPart - s.buyerBroker;
+        if (sameVenue) {
+            s.listingVenue += s.buyerVenue;
+            s.buyerVenue = 0;
+        }
     }
 }

@@ -147,11 +147,11 @@ describe("AuctionHouse (pledge disposal)", () => {
           await f.pledges.getAddress(),
           5_880_000n,
           f.chengdu.address,
-          60_000n,
+          108_000n,
           ethers.ZeroAddress,
           0n,
           f.chengdu.address,
-          48_000n,
+          0n,
           f.broker.address,
           12_000n,
         ]);

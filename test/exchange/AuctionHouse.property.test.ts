@@ -174,7 +174,7 @@ describe("MarketFees (property, through AuctionFeesHarness)", () => {
     return new AuctionFeesHarness__factory(deployer).deploy();
   }
 
-  it("accounts for every unit: net plus the four fee parts equal the price, with or without the disposal cap", async () => {
+  it("accounts for every unit: the five parts sum to the price, and a capped disposal fee splits exactly", async () => {
     const harness = await loadFixture(harnessFixture);
     const bps = fc.integer({ min: 0, max: 10_000 });
     await fc.assert(
@@ -183,19 +183,22 @@ describe("MarketFees (property, through AuctionFeesHarness)", () => {
         fc.integer({ min: 0, max: 2_000 }),
         bps,
         bps,
-        fc.option(fc.bigInt({ min: 0n, max: 2n ** 96n - 1n })),
-        async (price, feeBps, listingShare, buyerShare, owed) => {
-          let fee = await harness.feeOf(price, feeBps);
-          expect(fee).to.equal((price * BigInt(feeBps)) / 10_000n);
-          if (owed !== null) {
-            const above = price > owed ? price - owed : 0n;
-            if (fee > above) fee = above;
-          }
-          const s = await harness.split(fee, listingShare, buyerShare);
-          expect(s.listingVenue + s.listingBroker + s.buyerVenue + s.buyerBroker).to.equal(fee);
-          expect(s.buyerVenue + s.buyerBroker).to.equal(fee / 2n);
-          const net = price - fee;
-          if (owed !== null) expect(net >= owed || net === price).to.equal(true); // the pledgee is paid first
+        fc.boolean(),
+        fc.bigInt({ min: 0n, max: 2n ** 96n - 1n }),
+        async (price, feeBps, listingShare, buyerShare, sameVenue, owed) => {
+          const s = await harness.split(price, feeBps, listingShare, buyerShare, sameVenue);
+          const fee = (price * BigInt(feeBps)) / 10_000n;
+          expect(s.seller).to.equal(price - fee);
+          expect(s.seller + s.listingVenue + s.listingBroker + s.buyerVenue + s.buyerBroker).to.equal(price);
+          if (sameVenue) expect(s.buyerVenue).to.equal(0n);
+          // disposal: the fee is capped at the part above the debt and split as a price taken whole
+          const above = price > owed ? price - owed : 0n;
+          const capped = fee < above ? fee : above;
+          const d = await harness.split(capped, 10_000, 0, buyerShare, true);
+          expect(d.seller).to.equal(0n);
+          expect(d.listingVenue + d.buyerBroker).to.equal(capped);
+          const net = price - capped;
+          expect(net >= owed || net === price).to.equal(true); // the pledgee is paid first
         },
       ),
       fcParams(300),

@@ -428,7 +428,7 @@ describe("AuctionHouse", () => {
       await f.auctionHouse.connect(f.companyA).bid(id, f.tokenAddress, 3_000_001n, f.chengdu.address, f.broker.address);
       await time.increaseTo((await f.auctionHouse.auction(id)).endTime);
       await f.auctionHouse.close(id);
-      // fee floor(3,000,001 * 2%) = 60,000; parts 30,000 each; broker 20% of each = 6,000 + 6,000
+      // fee floor(3,000,001 * 2%) = 60,000; parts 30,000 each; brokers 20% of each; Chengdu keeps both venue parts
       await expect(f.registry.connect(f.registrar).registerTransfer(await f.registry.pendingTransfer(f.ids[1]!), "ZR", await today()))
         .to.emit(f.auctionHouse, "AuctionSettled")
         .withArgs(id, f.ids[1]!, f.companyA.address, anyValue, [
@@ -437,11 +437,11 @@ describe("AuctionHouse", () => {
           f.uniA.address,
           2_940_001n,
           f.chengdu.address,
-          24_000n,
+          48_000n,
           f.broker.address,
           6_000n,
           f.chengdu.address,
-          24_000n,
+          0n,
           f.broker.address,
           6_000n,
         ]);
