@@ -1,5 +1,7 @@
 import type { Signer } from "ethers";
 import {
+  AuctionHouse__factory,
+  type AuctionHouse,
   DemoSettlementToken__factory,
   EquityDeals__factory,
   LedgerAccessManager__factory,
@@ -31,6 +33,7 @@ export interface LedgerContracts {
   valuations: Valuations;
   equityDeals: EquityDeals;
   venues: Venues;
+  auctionHouse: AuctionHouse;
 }
 
 /** The Solidity contract name of each deployed contract: the keys of the deployments file. */
@@ -44,6 +47,7 @@ export const CONTRACT_NAMES: Record<keyof LedgerContracts, string> = {
   valuations: "Valuations",
   equityDeals: "EquityDeals",
   venues: "Venues",
+  auctionHouse: "AuctionHouse",
 };
 
 /** Addresses by Solidity contract name, as the deployments file lists them. */
@@ -90,6 +94,9 @@ export const FUNCTION_ROLES = {
   Venues: {
     VENUE: ["openVenue", "setFee", "accreditBroker", "revokeBroker"],
     ADMIN: ["setFeeCap"],
+  },
+  AuctionHouse: {
+    ADMIN: ["setRules"],
   },
 } as const;
 
@@ -147,6 +154,16 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   const venues = await new Venues__factory(admin).deploy(authority, INITIAL_FEE_CAP_BPS);
   await venues.waitForDeployment();
   await restrict(accessManager, venues, FUNCTION_ROLES.Venues);
+  const auctionHouse = await new AuctionHouse__factory(admin).deploy(
+    authority,
+    await registry.getAddress(),
+    await venues.getAddress(),
+    await pledges.getAddress(),
+  );
+  await auctionHouse.waitForDeployment();
+  await restrict(accessManager, auctionHouse, FUNCTION_ROLES.AuctionHouse);
+  await (await registry.setLockModule(LockBits.DISPOSAL, await auctionHouse.getAddress())).wait();
+  await (await registry.setLockModule(LockBits.AUCTION, await auctionHouse.getAddress())).wait();
 
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
@@ -158,9 +175,10 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
     [Roles.MODULE, [await equityDeals.getAddress()]],
     // Royalties deposits escrowed licence fees with the Pledges contract (depositProceeds admits modules).
     [Roles.MODULE, [await royalties.getAddress()]],
+    [Roles.MODULE, [await auctionHouse.getAddress()]],
   ];
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals, venues };
+  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals, venues, auctionHouse };
 }

@@ -101,4 +101,5 @@ uint8 constant LOCK_LISTED = 1; // exchange listing
 uint8 constant LOCK_PLEDGED = 2; // pledge, pending or registered
 uint8 constant LOCK_EQUITY = 3; // equity-for-technology deal awaiting execution
 uint8 constant LOCK_DISPOSAL = 4; // pledge disposal auction
+uint8 constant LOCK_AUCTION = 5; // auction an owner started through a venue
 uint8 constant LOCK_MAX_BIT = 15;

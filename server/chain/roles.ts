@@ -18,6 +18,7 @@ export const LockBits = {
   PLEDGED: 2,
   EQUITY: 3,
   DISPOSAL: 4,
+  AUCTION: 5,
 } as const;
 
 export enum PatentKind {
