@@ -125,6 +125,7 @@ describe("AuctionHouse", () => {
     it("reverts with AuctionHouseBadSchedule for an end in the past or a max end before the end", async () => {
       const f = await loadFixture(auctionFixture);
       const now = await time.latest();
+      await time.setNextBlockTimestamp(now + 1); // the clock may run ahead of the last block after other files
       await expect(f.auctionHouse.connect(f.uniA).createAuction(f.terms(f.ids[0]!, { endTime: now, maxEndTime: now })))
         .to.be.revertedWithCustomError(f.auctionHouse, "AuctionHouseBadSchedule")
         .withArgs(now + 1, now, now, now + 1);
