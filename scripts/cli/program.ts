@@ -5,6 +5,12 @@ import { accountsCommand } from "./commands/accounts";
 import { importCommand } from "./commands/import";
 import { evaluateCommand, inventoryCommand, patentCommand, registerCommand, statusCommand } from "./commands/patents";
 import { transferCommand } from "./commands/transfer";
+import { licenceCommand } from "./commands/licence";
+import { royaltyCommand } from "./commands/royalty";
+import { pledgeCommand } from "./commands/pledge";
+import { valuationCommand } from "./commands/valuation";
+import { equityCommand, warrantCommand } from "./commands/equity";
+import { RIGHTS_HINTS } from "./commands/rights-hints";
 
 /** A command module adds its command(s) to the program. New domains (licence, pledge, ...) add one here. */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -18,6 +24,12 @@ export const COMMANDS: readonly CommandModule[] = [
   evaluateCommand,
   inventoryCommand,
   patentCommand,
+  licenceCommand,
+  royaltyCommand,
+  pledgeCommand,
+  valuationCommand,
+  equityCommand,
+  warrantCommand,
 ];
 
 /** Hints shown under some decoded errors. */
@@ -25,12 +37,13 @@ const HINTS: Record<string, string> = {
   AccessManagedUnauthorized: "the signing account does not hold the role this function needs (choose it with --as or PRIVATE_KEY)",
   PatentRegistryNotOwner: "only the patent's owner may do this",
   PatentRegistryTransferPending: "a transfer of this patent awaits registration; register, refuse or cancel it first",
+  ...RIGHTS_HINTS,
 };
 
 export function createProgram(ctx: CliContext): Command {
   const { deps } = ctx;
   const program = new Command("tianfu")
-    .description("Tianfu IP Ledger: register, import, transfer and inspect patents on the ledger")
+    .description("Tianfu IP Ledger: register, import, transfer, license, pledge, value and contribute patents on the ledger")
     .addOption(new Option("--rpc <url>", "JSON-RPC endpoint of the chain").env("CHAIN_RPC_URL").default("http://127.0.0.1:8545"))
     .addOption(
       new Option("--deployments <file>", "deployments file (contract addresses)").env("DEPLOYMENTS_FILE").default("data/deployments/local.json"),
