@@ -180,8 +180,8 @@ describe("tianfu CLI", () => {
 
   it("reports an unknown command with exit code 1", async () => {
     const f = await loadFixture(deployFixture);
-    const run = await cli(f, "pledge");
+    const run = await cli(f, "mortgage");
     expect(run.code).to.equal(1);
-    expect(run.err[0]).to.match(/unknown command 'pledge'/);
+    expect(run.err[0]).to.match(/unknown command 'mortgage'/);
   });
 });

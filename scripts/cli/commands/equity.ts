@@ -83,8 +83,8 @@ export function equityCommand(program: Command, ctx: CliContext): void {
     .option("--capital <rate>", 'consideration: a fraction of the registered capital, e.g. "8%" or "800bps"')
     .option("--share <role:account:rate>", "a benefit share of the consideration (inventor or tto), repeatable", collect)
     .requiredOption("--registration <code>", "the company's registration reference (统一社会信用代码)")
-    .option("--valuation-report-hash <0x...>", "hash of the valuation report", ZeroHash)
-    .option("--contract-hash <0x...>", "hash of the contribution contract", ZeroHash)
+    .option("--valuation-report-hash <hash>", "hash of the valuation report", ZeroHash)
+    .option("--contract-hash <hash>", "hash of the contribution contract", ZeroHash)
     .action(async (opts: ProposeOptions, command: Command) => {
       if ((opts.shares === undefined) === (opts.capital === undefined)) throw new CliUsageError("give exactly one consideration: --shares <n> or --capital <rate>");
       const input: DealInput = {

@@ -68,7 +68,7 @@ const scopeOptions = (c: Command) =>
     .option("--from <YYYY-MM-DD>", "first day of the licence (default: today in China)")
     .requiredOption("--until <YYYY-MM-DD|expiry>", "the day the licence ends (not included); `expiry` for the patent's expiry")
     .option("--token <address>", "ERC-20 settlement token of the fees (default: the deployment's DemoSettlementToken)")
-    .option("--contract-hash <0x...>", "hash of the signed licence contract", ZeroHash);
+    .option("--contract-hash <hash>", "hash of the signed licence contract", ZeroHash);
 
 async function grantInput(client: LedgerClient, number: string, opts: GrantOptions, kind: LicenceKind): Promise<LicenceGrantInput> {
   const fee = feeOf(opts);

@@ -56,7 +56,7 @@ export function registerCommand(program: Command, ctx: CliContext): void {
     .option("--self-score <0-100>", "inventors' self-evaluation (0: not evaluated)")
     .option("--unit-score <0-100>", "unit evaluation (0: not evaluated)")
     .option("--scenarios <tags>", 'application scenarios separated by "|" or "," (see server/chain/scenarios.ts)')
-    .option("--dossier-hash <0x...>", "hash of the off-chain dossier (default: keccak256 of the record's canonical JSON)")
+    .option("--dossier-hash <hash>", "hash of the off-chain dossier (default: keccak256 of the record's canonical JSON)")
     .action(async (opts: RegisterOptions, command: Command) => {
       const client = await ctx.client(command.optsWithGlobals<GlobalOptions>(), { signer: true });
       const record: Partial<Record<InventoryColumn, string>> = {
@@ -108,7 +108,7 @@ export function evaluateCommand(program: Command, ctx: CliContext): void {
     .requiredOption("--interest <0-100>", "market interest")
     .requiredOption("--improvement <0-100>", "need for further development")
     .requiredOption("--cooperation <0-100>", "willingness to cooperate")
-    .option("--report-hash <0x...>", "hash of the evaluation report", ZeroHash)
+    .option("--report-hash <hash>", "hash of the evaluation report", ZeroHash)
     .action(async (number: string, opts: { interest: string; improvement: string; cooperation: string; reportHash: string }, command: Command) => {
       const evaluation = {
         interest: parseScore(opts.interest, "--interest"),

@@ -40,7 +40,7 @@ export function pledgeCommand(program: Command, ctx: CliContext): void {
     .option("--currency <code>", "ISO 4217 currency", "CNY")
     .requiredOption("--term-end <YYYY-MM-DD>", "last day of the debt term (before each patent's expiry)")
     .requiredOption("--loan-ref <text>", "the bank's loan or contract reference")
-    .option("--contract-hash <0x...>", "hash of the pledge contract", ZeroHash)
+    .option("--contract-hash <hash>", "hash of the pledge contract", ZeroHash)
     .action(
       async (
         opts: { pledgee: string; patents: string; amount: string; currency: string; termEnd: string; loanRef: string; contractHash: string },

@@ -67,7 +67,7 @@ export function royaltyCommand(program: Command, ctx: CliContext): void {
     .description("the licensee reports revenue under a running-royalty licence (or the revenue that triggers a deferred fee)")
     .argument("<licence-id>", "licence id")
     .requiredOption("--revenue <yuan>", "revenue in yuan (2 decimals at most)")
-    .option("--report-hash <0x...>", "hash of the revenue report", ZeroHash)
+    .option("--report-hash <hash>", "hash of the revenue report", ZeroHash)
     .action(async (id: string, opts: { revenue: string; reportHash: string }, command: Command) => {
       const licenceId = parseId(id, "licence id");
       const revenue = yuan(opts.revenue, "--revenue");
@@ -110,7 +110,7 @@ export function royaltyCommand(program: Command, ctx: CliContext): void {
     .command("launch")
     .description("the licensee notifies the launch of a product (the deferred fee of a use-first-pay-later licence falls due)")
     .argument("<licence-id>", "licence id")
-    .option("--evidence-hash <0x...>", "hash of the evidence", ZeroHash)
+    .option("--evidence-hash <hash>", "hash of the evidence", ZeroHash)
     .action(async (id: string, opts: { evidenceHash: string }, command: Command) => {
       const licenceId = parseId(id, "licence id");
       const evidence = hash(opts.evidenceHash, "--evidence-hash");

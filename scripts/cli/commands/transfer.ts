@@ -26,7 +26,7 @@ export function transferCommand(program: Command, ctx: CliContext): void {
     .description("the owner signs a transfer of a patent to a buyer; the patent is locked until it ends")
     .argument("<number>", "CNIPA number")
     .requiredOption("--to <account>", "the buyer: an address or a demo account name")
-    .option("--contract-hash <0x...>", "hash of the signed transfer contract", ZeroHash)
+    .option("--contract-hash <hash>", "hash of the signed transfer contract", ZeroHash)
     .action(async (number: string, opts: { to: string; contractHash: string }, command: Command) => {
       const to = resolveAccount(opts.to);
       const contractHash = parseBytes32(opts.contractHash, "--contract-hash");

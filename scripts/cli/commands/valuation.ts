@@ -19,7 +19,7 @@ export function valuationCommand(program: Command, ctx: CliContext): void {
     .option("--currency <code>", "ISO 4217 currency", "CNY")
     .requiredOption("--method <method>", Object.values(VALUATION_METHOD_NAMES).join("|") + " (资产评估准则: 成本法、市场法、收益法)")
     .requiredOption("--date <YYYY-MM-DD>", "valuation base day (评估基准日), not in the future")
-    .requiredOption("--report-hash <0x...>", "hash of the appraisal report")
+    .requiredOption("--report-hash <hash>", "hash of the appraisal report")
     .action(async (number: string, opts: { amount: string; currency: string; method: string; date: string; reportHash: string }, command: Command) => {
       const v = {
         amountFen: yuan(opts.amount, "--amount"),
