@@ -177,7 +177,7 @@ describe("tianfu CLI: rights", () => {
   });
 
   describe("royalty", () => {
-    it("declares benefit shares that split the next payment, and shows them", async () => {
+    it("declares benefit shares that split the next payment, and shows them; no approval when the allowance suffices", async () => {
       const f = await loadFixture(rightsFixture);
       const [p] = f.numbers;
       const inventors = ethers.Wallet.createRandom().address;
@@ -186,7 +186,10 @@ describe("tianfu CLI: rights", () => {
       expect(shown).to.include(`  inventors   70% (7000 bps) to ${inventors}`);
       expect(shown).to.include("  unit        20% (2000 bps)");
       await ok(f, "licence", "grant", p!, "--as", "scu", "--to", "rongxin", "--kind", "non-exclusive", "--fields", "all", "--territories", "all", "--until", await inDays(30), "--lump-sum", "1000.01");
-      await ok(f, "royalty", "pay-fee", "1", "--as", "rongxin");
+      await f.token.connect(f.companyA).approve(await f.royalties.getAddress(), ethers.MaxUint256);
+      const paid = await ok(f, "royalty", "pay-fee", "1", "--as", "rongxin");
+      expect(paid).to.have.length(1); // the allowance sufficed: no approval sent
+      expect(paid[0]).to.match(/^paid the fee of 1000.01 dCNY on licence #1/);
       expect(await f.token.balanceOf(inventors)).to.equal(70_000n); // 70% of 100,001 fen, rounded down
       expect(await f.token.balanceOf(address("broker"))).to.equal(10_000n);
     });
