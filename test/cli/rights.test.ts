@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFixture, patentRecord } from "../helpers/fixtures";
-import { clientFor } from "./helpers";
+import { clientFor, fixtureDeployments } from "./helpers";
 import { runCli } from "../../scripts/cli/program";
 import type { CliDeps } from "../../scripts/cli/context";
 import { demoAccount, demoWallet } from "../../server/chain/accounts";
@@ -10,6 +10,7 @@ import { chinaDayOf, formatCnipaNumber, isoOfDay } from "../../server/chain/cnip
 import { FIELD_CLASSES, scopeMask, TERRITORIES } from "../../server/chain/licensing";
 import { LockBits, Roles } from "../../server/chain/roles";
 import { MinimalDisposalAuction__factory } from "../../typechain-types";
+import { createLedgerClient } from "../../server/client";
 
 interface Run {
   code: number;
@@ -66,6 +67,22 @@ async function today(): Promise<number> {
 const inDays = async (n: number) => isoOfDay((await today()) + n);
 
 describe("tianfu CLI: rights", () => {
+  it("names the contract a deployments file lacks", async () => {
+    const f = await loadFixture(rightsFixture);
+    const full = await fixtureDeployments(f);
+    const { LedgerAccessManager, PatentRegistry } = full.contracts;
+    const deployments = { ...full, contracts: { LedgerAccessManager: LedgerAccessManager!, PatentRegistry: PatentRegistry! } };
+    const err: string[] = [];
+    const code = await runCli(["licence", "show", "1"], {
+      out: () => undefined,
+      err: (s) => err.push(s),
+      env: {},
+      connect: async () => createLedgerClient({ runner: ethers.provider, deployments }),
+    });
+    expect(code).to.equal(1);
+    expect(err).to.deep.equal(["error: the deployments file names no Licensing contract"]);
+  });
+
   describe("licence", () => {
     it("grants an exclusive running-royalty licence, shows it, reports revenue and pays with an automatic approval", async () => {
       const f = await loadFixture(rightsFixture);
