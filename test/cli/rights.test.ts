@@ -164,7 +164,7 @@ describe("tianfu CLI: rights", () => {
       expect(again.err).to.deep.equal(["error: LicensingNotActive(licenceId=1, status=Terminated(2))"]);
     });
 
-    it("defers a fee until a product launch, and expires a licence after its end", async () => {
+    it("defers a fee until a product launch or a date, and expires a licence after its end", async () => {
       const f = await loadFixture(rightsFixture);
       const [, , p] = f.numbers;
       await ok(f, "licence", "grant", p!, "--as", "scu", "--to", "rongxin", "--kind", "non-exclusive", "--fields", "all", "--territories", "all", "--until", await inDays(3), "--use-first-pay-later", "5000", "--trigger", "product-launched");
@@ -172,6 +172,11 @@ describe("tianfu CLI: rights", () => {
       expect((await ok(f, "royalty", "pay-fee", "1", "--as", "rongxin"))[1]).to.match(/^paid the fee of 5000.00 dCNY/);
       const early = await cli(f, "licence", "expire", "1", "--as", "stranger");
       expect(early.err[0]).to.match(/^error: LicensingNotEnded\(licenceId=1, endDay=\d+, today=\d+\)$/);
+      const due = await inDays(60);
+      await ok(f, "licence", "grant", p!, "--as", "scu", "--to", "yuzhi", "--kind", "non-exclusive", "--fields", "all", "--territories", "all", "--until", await inDays(90), "--use-first-pay-later", "0.05", "--trigger", due);
+      const deferred = await f.licensing.licence(2n);
+      expect([deferred.fee.trigger, deferred.fee.triggerDay, deferred.fee.amount]).to.deep.equal([1n, BigInt((await today()) + 60), 5n]);
+      expect(await ok(f, "licence", "show", "2")).to.include(`  fee         use first, pay later: 0.05 dCNY on ${due} (token ${await f.token.getAddress()})`);
       await time.increase(4 * 86_400);
       expect((await ok(f, "licence", "expire", "1", "--as", "stranger"))[0]).to.match(/^licence #1 expired/);
     });
@@ -254,6 +259,8 @@ describe("tianfu CLI: rights", () => {
       expect(list).to.have.length(1);
       expect(list[0]).to.match(/^#1 {2}registered {2}5000000.00 CNY/);
       expect(await ok(f, "pledge", "list", "--patent", p2!)).to.deep.equal(list);
+      expect(await ok(f, "pledge", "list", "--pledgor", "scu")).to.deep.equal(list);
+      expect(await ok(f, "pledge", "list", "--pledgor", "uestc")).to.deep.equal(["no pledges"]);
       expect((await ok(f, "pledge", "release", "1", "--as", "bankA"))[0]).to.match(/^pledge #1 released/);
       expect((await ok(f, "pledge", "show", "1"))[0]).to.equal("pledge #1  released");
     });
