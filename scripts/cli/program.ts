@@ -6,6 +6,12 @@ import { importCommand } from "./commands/import";
 import { evaluateCommand, inventoryCommand, patentCommand, registerCommand, statusCommand } from "./commands/patents";
 import { transferCommand } from "./commands/transfer";
 import { verifyCertificateCommand } from "./commands/certificate";
+import { licenceCommand } from "./commands/licence";
+import { royaltyCommand } from "./commands/royalty";
+import { pledgeCommand } from "./commands/pledge";
+import { valuationCommand } from "./commands/valuation";
+import { equityCommand, warrantCommand } from "./commands/equity";
+import { RIGHTS_HINTS } from "./commands/rights-hints";
 
 /** A command module adds its command(s) to the program. New domains (licence, pledge, ...) add one here. */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -20,6 +26,12 @@ export const COMMANDS: readonly CommandModule[] = [
   inventoryCommand,
   patentCommand,
   verifyCertificateCommand,
+  licenceCommand,
+  royaltyCommand,
+  pledgeCommand,
+  valuationCommand,
+  equityCommand,
+  warrantCommand,
 ];
 
 /** Hints shown under some decoded errors. */
@@ -27,12 +39,13 @@ const HINTS: Record<string, string> = {
   AccessManagedUnauthorized: "the signing account does not hold the role this function needs (choose it with --as or PRIVATE_KEY)",
   PatentRegistryNotOwner: "only the patent's owner may do this",
   PatentRegistryTransferPending: "a transfer of this patent awaits registration; register, refuse or cancel it first",
+  ...RIGHTS_HINTS,
 };
 
 export function createProgram(ctx: CliContext): Command {
   const { deps } = ctx;
   const program = new Command("tianfu")
-    .description("Tianfu IP Ledger: register, import, transfer and inspect patents on the ledger")
+    .description("Tianfu IP Ledger: register, import, transfer, license, pledge, value and contribute patents on the ledger")
     .addOption(new Option("--rpc <url>", "JSON-RPC endpoint of the chain").env("CHAIN_RPC_URL").default("http://127.0.0.1:8545"))
     .addOption(
       new Option("--deployments <file>", "deployments file (contract addresses)").env("DEPLOYMENTS_FILE").default("data/deployments/local.json"),

@@ -25,6 +25,7 @@ import {
   type TransferStatusName,
 } from "./names";
 import { toInventoryStruct, toRegistration, type InventoryInput, type PatentInput } from "./records";
+import { rightsClient } from "./rights";
 
 export interface LedgerClientOptions {
   /** A Signer for writes and reads, or a Provider for reads only. */
@@ -213,6 +214,7 @@ export function createLedgerClient({ runner, deployments }: LedgerClientOptions)
   }
 
   return {
+    ...rightsClient({ deployments, runner, registry, send, needSigner, needProvider, chainToday, patentIdOf }),
     registry,
     accessManager,
     deployments,

@@ -1,6 +1,8 @@
 import { ErrorFragment, Interface, Result, getAddress, isHexString, type InterfaceAbi, type ParamType } from "ethers";
 import * as typechain from "../../typechain-types";
 import { Act, LegalStatus, PatentKind, TransferStatus } from "../chain/roles";
+import { FeeMethod, FeeTrigger, LicenceKind, LicenceStatus } from "../chain/licensing";
+import { DealStatus, PledgedPatentStatus, PledgeStatus, WarrantStatus } from "../chain/financing";
 
 /**
  * Revert decoding for the ledger. Any revert (from estimateGas, eth_call or a failed receipt) becomes a
@@ -37,11 +39,21 @@ const ENUMS: Record<string, Record<number, string>> = {
   "enum LegalStatus": LegalStatus,
   "enum Act": Act,
   "enum TransferStatus": TransferStatus,
+  "enum LicenceKind": LicenceKind,
+  "enum LicenceStatus": LicenceStatus,
+  "enum FeeMethod": FeeMethod,
+  "enum FeeTrigger": FeeTrigger,
+  "enum PledgeStatus": PledgeStatus,
+  "enum PledgedPatentStatus": PledgedPatentStatus,
+  "enum DealStatus": DealStatus,
+  "enum WarrantStatus": WarrantStatus,
 };
 
 /** Arguments declared as plain integers that carry an enum (error name -> argument name -> enum type). */
 const UNTYPED_ENUM_ARGS: Record<string, Record<string, string>> = {
   PatentRegistryTransferState: { status: "enum TransferStatus" },
+  LicensingBadFeeTerms: { trigger: "enum FeeTrigger" },
+  EquityDealsWarrantState: { status: "enum WarrantStatus" },
 };
 
 interface AbiInput {

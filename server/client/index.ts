@@ -5,3 +5,5 @@ export * from "./records";
 export * from "./import";
 export * from "./inventory";
 export * from "./ipc";
+export * from "./rights";
+export * from "./units";

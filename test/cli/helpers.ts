@@ -2,20 +2,16 @@ import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import type { Deployments } from "../../server/chain/deployments";
 import { createLedgerClient, type LedgerClient } from "../../server/client";
-import type { LedgerContracts } from "../../scripts/deploy";
+import { contractAddresses, type LedgerContracts } from "../../scripts/deploy";
 
-/** A deployments object for the contracts of the deployed fixture. */
+/** A deployments object listing every contract of the deployed fixture (CONTRACT_NAMES in scripts/deploy.ts). */
 export async function fixtureDeployments(ledger: LedgerContracts): Promise<Deployments> {
   const network = await ethers.provider.getNetwork();
   return {
     chainId: Number(network.chainId),
     deploymentBlock: 0,
     deployedAt: new Date(0).toISOString(),
-    contracts: {
-      LedgerAccessManager: await ledger.accessManager.getAddress(),
-      PatentRegistry: await ledger.registry.getAddress(),
-      DemoSettlementToken: await ledger.token.getAddress(),
-    },
+    contracts: await contractAddresses(ledger),
   };
 }
 
