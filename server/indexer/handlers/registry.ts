@@ -1,6 +1,5 @@
 import { formatCnipaNumber } from "../../chain/cnipa";
 import { LegalStatus, PatentKind, TransferStatus } from "../../chain/roles";
-import type { Json } from "../../store/codec";
 import type { StoreWrite } from "../../store/db";
 import { keys } from "../../store/keys";
 import { expiryDayOf } from "../expiry";
