@@ -223,7 +223,7 @@ export function createQueries(db: Store): Queries {
     getPledge: (id) => db.get<PledgeEntity>(keys.pledge(id)),
     pledgesByPledgee: (pledgee, page = {}) => indexPage(keys.pledgesByPledgeePrefix(pledgee), page, (k) => keys.pledge(idOfIndexKey(k))),
     pledgesByPledgor: (pledgor, page = {}) => indexPage(keys.pledgesByPledgorPrefix(pledgor), page, (k) => keys.pledge(idOfIndexKey(k))),
-    pledgesByStatus(status, page = {}) {
+    async pledgesByStatus(status, page = {}) {
       const code = typeof status === "number" ? status : PLEDGE_STATUS.indexOf(status);
       if (code <= PledgeStatus.None || code >= PLEDGE_STATUS.length) throw new QueryError(`unknown pledge status ${String(status)}`);
       return indexPage(keys.pledgesByStatusPrefix(code), page, (k) => keys.pledge(idOfIndexKey(k)));
