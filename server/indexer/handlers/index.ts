@@ -1,12 +1,12 @@
 import type { InterfaceAbi } from "ethers";
-import {
-  EquityDeals__factory,
-  Licensing__factory,
-  PatentRegistry__factory,
-  Pledges__factory,
-  Royalties__factory,
-  Valuations__factory,
-} from "../../../typechain-types";
+// One file per factory, not the typechain barrel: the barrel loads every contract's ABI and bytecode,
+// which costs the gateway most of its start-up time before it serves.
+import { EquityDeals__factory } from "../../../typechain-types/factories/contracts/equity/EquityDeals__factory";
+import { Pledges__factory } from "../../../typechain-types/factories/contracts/financing/Pledges__factory";
+import { Valuations__factory } from "../../../typechain-types/factories/contracts/financing/Valuations__factory";
+import { Licensing__factory } from "../../../typechain-types/factories/contracts/licensing/Licensing__factory";
+import { Royalties__factory } from "../../../typechain-types/factories/contracts/licensing/Royalties__factory";
+import { PatentRegistry__factory } from "../../../typechain-types/factories/contracts/registry/PatentRegistry__factory";
 import type { HandlerTable } from "../types";
 import { equityHandlers } from "./equity";
 import { licensingHandlers, royaltiesHandlers } from "./licensing";
