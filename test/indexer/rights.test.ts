@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createQueries, type Queries } from "../../server/indexer/queries";
 import { PledgeStatus } from "../../server/indexer/handlers/enums";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployOn, dumpStore, indexerFor, runRightsStory, runScenario, STORY, tempStore, type DeployedLedger, type TempStore } from "./helpers/ledger";
+import { deployOn, dumpStore, indexerFor, runRightsStory, runScenario, STORY, tempStore, today, type DeployedLedger, type TempStore } from "./helpers/ledger";
 
 describe("Indexer read model of the rights contracts (Anvil)", () => {
   let node: AnvilNode;
@@ -211,6 +211,49 @@ describe("Indexer read model of the rights contracts (Anvil)", () => {
         expect(await dumpStore(b.store)).to.deep.equal(await dumpStore(a.store));
       } finally {
         await b.close();
+      }
+    });
+  });
+
+  describe("reorgs", () => {
+    it("rolls back the rights facts of a dropped branch (licence ended, pledge, valuation) and equals a clean rebuild", async function () {
+      this.timeout(120_000);
+      const { licensing, pledges, valuations, parties: p } = ledger;
+      const indexer = indexerFor(node.url, a.store, ledger.deployments, { reorgWindow: 4 });
+      await indexer.syncToHead();
+      const snapshot = await node.rpc<string>("evm_snapshot");
+      const day = await today(ledger.provider);
+      await (await licensing.connect(p.scu).terminate(3, "撤回开放许可")).wait();
+      await (
+        await pledges.connect(p.bank).proposePledge(
+          { pledgee: bank, securedAmount: 5_000n, currency: STORY.currency, termEndDay: day + 400, contractHash: STORY.currency.padEnd(66, "0"), loanReference: "LN-2" },
+          [{ patentId: STORY.pledgedKept, pledgor: scu }],
+        )
+      ).wait();
+      await (await valuations.connect(p.appraiser).recordValuation(STORY.licensed, 1n, STORY.currency, 0, day, STORY.currency.padEnd(66, "1"))).wait();
+      await indexer.syncToHead();
+      expect((await q.getLicence(3))!.status).to.equal("Terminated");
+      expect(await q.getPledge(2)).to.not.equal(undefined);
+
+      await node.rpc("evm_revert", [snapshot]);
+      for (let i = 0; i < 4; i++) {
+        await (await valuations.connect(p.appraiser).recordValuation(STORY.open, BigInt(1000 + i), STORY.currency, 1, day, STORY.currency.padEnd(66, "2"))).wait();
+      }
+      await indexer.syncToHead();
+      expect(indexer.status().lastReorg).to.include({ depth: 3 });
+      expect((await q.getLicence(3))!.status).to.equal("Active");
+      expect((await q.licencesOfPatent(STORY.open, { active: true })).items.map((l) => l.id)).to.deep.equal(["3"]);
+      expect(await q.getPledge(2)).to.equal(undefined);
+      expect((await q.pledgesByPledgor(scu)).items.map((x) => x.id)).to.deep.equal(["1"]);
+      expect((await q.valuationsOfPatent(STORY.licensed)).items).to.have.length(1);
+      expect((await q.valuationsOfPatent(STORY.open)).items).to.have.length(4);
+      const clean = await tempStore();
+      try {
+        await indexerFor(node.url, clean.store, ledger.deployments, { reorgWindow: 4 }).syncToHead();
+        expect(await createQueries(clean.store).getDigest()).to.deep.equal(await q.getDigest());
+        expect(await dumpStore(clean.store)).to.deep.equal(await dumpStore(a.store));
+      } finally {
+        await clean.close();
       }
     });
   });
