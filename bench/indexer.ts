@@ -2,10 +2,12 @@
  * Indexer throughput: fills a fresh local chain with registry events (batch registrations of 200
  * patents: 401 events per transaction), then measures
  *   - end to end: `scripts/gateway.ts rebuild` as a new process, from spawn to fully indexed and exit;
- *   - in process: createIndexer -> syncToHead on a fresh LevelDB (no process start-up).
+ *   - in process: createIndexer -> syncToHead on a fresh LevelDB (no process start-up);
+ *   - time to serving: the gateway (server/main.ts) as a new process on an empty index, from spawn to
+ *     its first 200 answer to GET /v1/health (while the backfill runs), and on to fully indexed.
  * Usage: tsx bench/indexer.ts [--events 100000] [--node anvil|hardhat] [--runs 3] [--state FILE]
  * --state (Anvil only) keeps the filled chain in FILE (and its deployments in FILE.deployments.json)
- * so that later runs skip the filling.
+ * so that later runs skip the filling. `npm run bench` calls `benchIndexer` for both nodes.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -128,29 +130,102 @@ async function endToEnd(url: string, deploymentsFile: string, dataDir: string): 
   return (performance.now() - started) / 1000;
 }
 
-async function inProcess(url: string, deployments: Deployments, dir: string): Promise<{ seconds: number; firstDataSeconds: number }> {
+async function inProcess(url: string, deployments: Deployments, dir: string): Promise<{ seconds: number; firstDataSeconds: number; cpuSeconds: number }> {
   rmSync(dir, { recursive: true, force: true });
   const db = await openStore(dir);
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const indexer = createIndexer({ rpcUrl: url, db, deployments, logger: pino({ level: "warn" }), confirmations: 0, reorgWindow: 64 });
   await indexer.step(); // chain check and the first range
   const firstDataSeconds = (performance.now() - started) / 1000;
   await indexer.syncToHead();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await db.close();
-  return { seconds, firstDataSeconds };
+  return { seconds, firstDataSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function main(): Promise<void> {
-  const opts = new Command()
-    .option("--events <n>", "events to generate", "100000")
-    .option("--node <kind>", "anvil or hardhat", "anvil")
-    .option("--runs <n>", "runs of each measurement", "3")
-    .option("--state <file>", "Anvil state file: reuse a filled chain")
-    .parse()
-    .opts<{ events: string; node: "anvil" | "hardhat"; runs: string; state?: string }>();
+type HealthBody = { indexed: { number: number } | null; head: { number: number }; lag: number | null };
+
+/**
+ * Starts the gateway on an empty index and polls GET /v1/health: the time from spawn to the first
+ * answer (serving), what it had indexed then, and the time until it reports no lag.
+ */
+async function serving(url: string, deploymentsFile: string, dataDir: string): Promise<{ seconds: number; indexedAtFirstAnswer: number | null; head: number; fullyIndexedSeconds: number }> {
+  rmSync(dataDir, { recursive: true, force: true });
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, CHAIN_RPC_URL: url, DEPLOYMENTS_FILE: deploymentsFile, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 300_000;
+  const health = async (): Promise<HealthBody | undefined> => {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/v1/health`);
+      return r.ok ? ((await r.json()) as HealthBody) : undefined;
+    } catch {
+      return undefined; // not listening yet
+    }
+  };
+  try {
+    let first: HealthBody | undefined;
+    while (!(first = await health())) {
+      if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error("the gateway never answered");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    for (let body = first; body.lag !== 0 || body.indexed === null; ) {
+      if (Date.now() > deadline) throw new Error("the gateway never caught up");
+      await new Promise((r) => setTimeout(r, 20));
+      body = (await health()) ?? body;
+    }
+    return { seconds, indexedAtFirstAnswer: first.indexed?.number ?? null, head: first.head.number, fullyIndexedSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+export interface IndexerBenchOptions {
+  events: number;
+  node: "anvil" | "hardhat";
+  runs: number;
+  /** Anvil only: keep the filled chain in this file and reuse it. */
+  state?: string;
+  log?: (line: string) => void;
+}
+
+export interface IndexerBenchRow {
+  bench: "indexer";
+  node: "anvil" | "hardhat";
+  events: number;
+  runs: number;
+  /** `gateway rebuild` as a new process: spawn to fully indexed and exit. */
+  endToEndSeconds: number;
+  endToEndEventsPerSecond: number;
+  inProcessSeconds: number;
+  inProcessEventsPerSecond: number;
+  /** CPU time of the in-process indexer (this process only; the node's work is not in it): less sensitive to a shared machine's load. */
+  inProcessCpuSeconds: number;
+  inProcessEventsPerCpuSecond: number;
+  firstRangeIndexedSeconds: number;
+  /** The gateway as a new process on an empty index: spawn to its first answer to /v1/health. */
+  servingSeconds: number;
+  /** Whether that first answer came while the backfill was still running (indexed below the head). */
+  servedDuringBackfill: boolean;
+  /** The gateway: spawn to /v1/health reporting no lag. */
+  gatewayIndexedSeconds: number;
+}
+
+/** Fills a chain on a fresh node and measures; medians over `runs`. */
+export async function benchIndexer(opts: IndexerBenchOptions): Promise<IndexerBenchRow> {
+  const log = opts.log ?? ((line: string) => console.error(line));
   const stateFile = opts.node === "anvil" && opts.state ? path.resolve(opts.state) : undefined;
   const savedDeployments = stateFile ? `${stateFile}.deployments.json` : undefined;
   const reuse = stateFile !== undefined && existsSync(stateFile) && existsSync(savedDeployments!);
@@ -160,13 +235,13 @@ async function main(): Promise<void> {
     let filled: { deployments: Deployments; events: number; blocks: number };
     if (reuse) {
       const deployments = readDeployments(savedDeployments!);
-      const batches = Math.ceil(Number(opts.events) / (2 * BATCH + 1));
+      const batches = Math.ceil(opts.events / (2 * BATCH + 1));
       filled = { deployments, events: batches * (2 * BATCH + 1), blocks: batches };
-      console.error(`reusing the chain in ${stateFile} (${filled.events} events)`);
+      log(`reusing the chain in ${stateFile} (${filled.events} events)`);
     } else {
       const t0 = performance.now();
-      filled = await fill(node.url, Number(opts.events));
-      console.error(`filled ${filled.events} events in ${filled.blocks} blocks on ${opts.node} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      filled = await fill(node.url, opts.events);
+      log(`filled ${filled.events} events in ${filled.blocks} blocks on ${opts.node} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       if (savedDeployments) writeDeployments(savedDeployments, filled.deployments);
     }
     const deploymentsFile = path.join(dir, "deployments.json");
@@ -174,14 +249,26 @@ async function main(): Promise<void> {
     const e2e: number[] = [];
     const inproc: number[] = [];
     const first: number[] = [];
-    for (let r = 0; r < Number(opts.runs); r++) {
+    const cpu: number[] = [];
+    const serve: number[] = [];
+    const gateway: number[] = [];
+    let servedDuringBackfill = true;
+    for (let r = 0; r < opts.runs; r++) {
       e2e.push(await endToEnd(node.url, deploymentsFile, path.join(dir, "data")));
       const ip = await inProcess(node.url, filled.deployments, path.join(dir, "inproc"));
       inproc.push(ip.seconds);
       first.push(ip.firstDataSeconds);
-      console.error(`run ${r + 1}: end to end ${e2e.at(-1)!.toFixed(2)} s, in process ${ip.seconds.toFixed(2)} s`);
+      cpu.push(ip.cpuSeconds);
+      const s = await serving(node.url, deploymentsFile, path.join(dir, "gateway"));
+      serve.push(s.seconds);
+      gateway.push(s.fullyIndexedSeconds);
+      servedDuringBackfill &&= s.indexedAtFirstAnswer === null || s.indexedAtFirstAnswer < s.head;
+      log(
+        `run ${r + 1}: end to end ${e2e.at(-1)!.toFixed(2)} s, in process ${ip.seconds.toFixed(2)} s (CPU ${ip.cpuSeconds.toFixed(2)} s), ` +
+          `serving after ${s.seconds.toFixed(2)} s (indexed ${s.indexedAtFirstAnswer ?? "nothing"} of ${s.head}), gateway indexed after ${s.fullyIndexedSeconds.toFixed(2)} s`,
+      );
     }
-    const row = {
+    return {
       bench: "indexer",
       node: opts.node,
       events: filled.events,
@@ -190,16 +277,34 @@ async function main(): Promise<void> {
       endToEndEventsPerSecond: Math.round(filled.events / median(e2e)),
       inProcessSeconds: median(inproc),
       inProcessEventsPerSecond: Math.round(filled.events / median(inproc)),
+      inProcessCpuSeconds: median(cpu),
+      inProcessEventsPerCpuSecond: Math.round(filled.events / median(cpu)),
       firstRangeIndexedSeconds: median(first),
+      servingSeconds: median(serve),
+      servedDuringBackfill,
+      gatewayIndexedSeconds: median(gateway),
     };
-    console.log(JSON.stringify(row));
   } finally {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((err: Error & { shortMessage?: string }) => {
-  console.error(`${err.name}: ${err.shortMessage ?? err.message.slice(0, 500)}`);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const opts = new Command()
+    .option("--events <n>", "events to generate", "100000")
+    .option("--node <kind>", "anvil or hardhat", "anvil")
+    .option("--runs <n>", "runs of each measurement", "3")
+    .option("--state <file>", "Anvil state file: reuse a filled chain")
+    .parse()
+    .opts<{ events: string; node: "anvil" | "hardhat"; runs: string; state?: string }>();
+  const row = await benchIndexer({ events: Number(opts.events), node: opts.node, runs: Number(opts.runs), ...(opts.state ? { state: opts.state } : {}) });
+  console.log(JSON.stringify(row));
+}
+
+if (require.main === module) {
+  main().catch((err: Error & { shortMessage?: string }) => {
+    console.error(`${err.name}: ${err.shortMessage ?? err.message.slice(0, 500)}`);
+    process.exit(1);
+  });
+}

@@ -1,13 +1,22 @@
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
+import { Command, InvalidArgumentError } from "commander";
 import hre from "hardhat";
 import type { GasModule, GasRow } from "./gas/types";
+import { benchIndexer, type IndexerBenchRow } from "./indexer";
 
 /**
- * `npm run bench` (hardhat run bench/run.ts): runs every bench module in bench/gas/ (each exports a
- * GasModule named `measure`) on a fresh in-process Hardhat network, then writes bench/results/gas.json
- * and bench/results/report.md and prints the table. Gas is deterministic: the numbers are exact.
+ * `npm run bench [-- --events 100000 --runs 3 | --no-indexer]` (tsx bench/run.ts after a compile):
+ * runs every bench module in bench/gas/ (each exports a GasModule named `measure`) on a fresh in-process
+ * Hardhat network, then the indexer bench (bench/indexer.ts) against Anvil and against a Hardhat node,
+ * writes bench/results/gas.json (key `indexer` for the indexer figures) and bench/results/report.md
+ * and prints the tables. Gas is deterministic: the numbers are exact. The indexer figures are timings
+ * (medians over --runs) and depend on the machine and its load, which the report states.
  */
+
+/** Targets of issue 5: end-to-end events per second by node, and time from start to serving. */
+const INDEXER_TARGETS = { anvil: 10_000, hardhat: 4_000, servingSeconds: 1 } as const;
 const GAS_DIR = path.join(__dirname, "gas");
 const RESULTS_DIR = path.join(__dirname, "results");
 /** Modules listed here run first, in this order; the rest follow alphabetically. */
@@ -62,7 +71,51 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
+const positive = (v: string): number => {
+  if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError("expected a positive whole number");
+  return Number(v);
+};
+
+interface IndexerSection {
+  events: number;
+  runs: number;
+  /** One-minute load average when the indexer bench started (2-core machine). */
+  loadAverage: number;
+  targets: typeof INDEXER_TARGETS;
+  rows: (IndexerBenchRow & { pass: { throughput: boolean; serving: boolean } })[];
+}
+
+function indexerTable(section: IndexerSection): string {
+  const s = (x: number) => x.toFixed(2);
+  return [
+    "| node | events | end to end (events/s) | target | in process (events/s) | in process (events per CPU second) | start to serving (s) | target | served during backfill | gateway fully indexed (s) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+    ...section.rows.map(
+      (r) =>
+        `| ${r.node} | ${fmt(r.events)} | ${fmt(r.endToEndEventsPerSecond)} | >= ${fmt(INDEXER_TARGETS[r.node])} ${r.pass.throughput ? "pass" : "FAIL"} | ` +
+        `${fmt(r.inProcessEventsPerSecond)} | ${fmt(r.inProcessEventsPerCpuSecond)} | ${s(r.servingSeconds)} | < ${INDEXER_TARGETS.servingSeconds} ${r.pass.serving ? "pass" : "FAIL"} | ` +
+        `${r.servedDuringBackfill ? "yes" : "no"} | ${s(r.gatewayIndexedSeconds)} |`,
+    ),
+  ].join("\n");
+}
+
+async function runIndexerBench(events: number, runs: number): Promise<IndexerSection> {
+  const loadAverage = Number(loadavg()[0]!.toFixed(2));
+  const rows: IndexerSection["rows"] = [];
+  for (const node of ["anvil", "hardhat"] as const) {
+    const row = await benchIndexer({ events, node, runs, log: (line) => console.log(`indexer/${node}: ${line}`) });
+    rows.push({ ...row, pass: { throughput: row.endToEndEventsPerSecond >= INDEXER_TARGETS[node], serving: row.servingSeconds < INDEXER_TARGETS.servingSeconds } });
+  }
+  return { events, runs, loadAverage, targets: INDEXER_TARGETS, rows };
+}
+
 async function main(): Promise<void> {
+  const opts = new Command("bench")
+    .option("--events <n>", "events the indexer bench fills each chain with (the issue's figure: 100000)", positive, 20_000)
+    .option("--runs <n>", "runs of each indexer measurement (medians)", positive, 1)
+    .option("--no-indexer", "gas only")
+    .parse()
+    .opts<{ events: number; runs: number; indexer: boolean }>();
   const solidity = hre.config.solidity.compilers[0];
   const compiler = {
     solc: solidity?.version ?? "unknown",
@@ -83,13 +136,29 @@ async function main(): Promise<void> {
 
   const table = markdownTable(rows);
   const failed = rows.filter((r) => r.pass === false);
+  const indexer = opts.indexer ? await runIndexerBench(opts.events, opts.runs) : null;
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeAtomically(
     path.join(RESULTS_DIR, "gas.json"),
-    `${JSON.stringify({ network: "hardhat (in-process EDR)", compiler, modules, rows }, null, 2)}\n`,
+    `${JSON.stringify({ network: "hardhat (in-process EDR)", compiler, modules, rows, ...(indexer ? { indexer } : {}) }, null, 2)}\n`,
   );
+  const indexerReport = indexer
+    ? [
+        "## Indexer",
+        "",
+        `Produced by \`npm run bench\` (bench/indexer.ts) with ${fmt(indexer.events)} registry events per chain, medians of ${indexer.runs} run(s); ` +
+          `one-minute load average ${indexer.loadAverage} on this 2-core machine when it started. End to end: \`scripts/gateway.ts rebuild\` as a new ` +
+          "process, from spawn to fully indexed and exit. Start to serving: the gateway (server/main.ts) as a new process on an empty index, " +
+          "from spawn to its first answer to GET /v1/health, while the backfill runs. `npm run bench -- --events 100000 --runs 3` gives the issue's figure.",
+        "",
+        indexerTable(indexer),
+        "",
+      ]
+    : [];
   const report = [
-    "# Gas report",
+    "# Bench report",
+    "",
+    "## Gas",
     "",
     `Exact gas used per transaction on the in-process Hardhat network (solc ${compiler.solc}, EVM ${compiler.evmVersion}, ` +
       `optimizer ${JSON.stringify(compiler.optimizer)}). Produced by \`npm run bench\` from ${modules.map((m) => `\`${m}\``).join(", ")}; ` +
@@ -99,10 +168,12 @@ async function main(): Promise<void> {
     "",
     failed.length === 0 ? "Every target is met." : `Targets missed: ${failed.map((r) => `${r.area} ${r.operation} (${r.note ?? ""})`).join("; ")}.`,
     "",
+    ...indexerReport,
   ].join("\n");
   writeAtomically(path.join(RESULTS_DIR, "report.md"), report);
   console.log(table);
-  console.log(failed.length === 0 ? "\nEvery target is met." : `\n${failed.length} target(s) missed.`);
+  console.log(failed.length === 0 ? "\nEvery gas target is met." : `\n${failed.length} gas target(s) missed.`);
+  if (indexer) console.log(`\n${indexerTable(indexer)}`);
   console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_DIR)}/gas.json and report.md`);
 }
 

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  await checkChain(ctx);
+  // Only warns: runs alongside start-up so that serving does not wait for the node.
+  void checkChain(ctx);
   let db: Store;
   try {
     db = await openStore(dataPaths(config).gatewayDb);
@@ -62,7 +63,6 @@ async function main(): Promise<void> {
     reorgWindow: config.reorgWindow,
   });
   ctx.index = { indexer, queries: createQueries(db) };
-  indexer.start();
   let server: Server;
   try {
     server = await listen(ctx);
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Serve first, then backfill: /v1/health answers from the first moment and reports the lag.
+  indexer.start();
   ctx.logger.info(
     { url: `http://${config.host}:${config.port}`, chain: config.chainRpcUrl, chainId: ctx.deployments.chainId },
     "gateway listening",

@@ -1,7 +1,20 @@
+import type { Json } from "../store/codec";
 import type { Store } from "../store/db";
-import { idOfIndexKey, keys } from "../store/keys";
+import { idOfIndexKey, idsOfKeyTail, keys, prefixEnd } from "../store/keys";
 import { ZERO_DIGEST } from "./apply";
+import type { DealEntity, WarrantEntity } from "./handlers/equity";
+import { PLEDGE_STATUS, PledgeStatus } from "./handlers/enums";
+import type {
+  BenefitSharesEntity,
+  LicenceEntity,
+  OpenLicenceEntity,
+  OpenLicenceHistoryEntry,
+  RevenueReportEntity,
+  RoyaltyPaymentEntity,
+} from "./handlers/licensing";
+import type { ActConsentEntity, PledgeEntity, ProceedsEntity } from "./handlers/pledges";
 import type { EvaluationEntity, PatentEntity, TimelineEntry, TransferEntity } from "./handlers/registry";
+import type { ValuationEntity } from "./handlers/valuations";
 
 /**
  * Read helpers the API uses. Cursors are opaque (base64url of the last key returned); a page holds at
@@ -28,6 +41,22 @@ export interface DigestAnswer {
   changedAt: { number: number; hash: string } | null;
 }
 
+/** A pledge status by enum value or name ("Registered"). */
+export type PledgeStatusQuery = PledgeStatus | (typeof PLEDGE_STATUS)[number];
+
+/** What a bank must know about a patent before lending: every right and encumbrance in force on it. */
+export interface PatentEncumbrances {
+  patent: PatentEntity;
+  /** Pledges under which the patent is still Pledged or at a disposal auction (at most one in force). */
+  pledges: PledgeEntity[];
+  /** Licences in force (status Active; a licence past its end day stays Active until someone expires it). */
+  licences: LicenceEntity[];
+  /** The open-licence declaration, if one is in force. */
+  openLicence: OpenLicenceEntity | null;
+  /** Equity deals that have not ended (Proposed, Accepted or Executing). */
+  deals: DealEntity[];
+}
+
 export class QueryError extends Error {
   override name = "QueryError";
 }
@@ -49,10 +78,60 @@ export interface Queries {
   getTransfer(id: bigint | number | string): Promise<TransferEntity | undefined>;
   transfersOfPatent(patentId: bigint | string): Promise<TransferEntity[]>;
   evaluationsOfPatent(patentId: bigint | string): Promise<EvaluationEntity[]>;
+
+  // ---- licences and open licences
+  getLicence(id: Id): Promise<LicenceEntity | undefined>;
+  /** Every licence of the patent (active and ended), by licence id; `active: true` for those in force only. */
+  licencesOfPatent(patentId: Id, page?: PageOptions & { active?: boolean }): Promise<Page<LicenceEntity>>;
+  licencesOfLicensee(licensee: string, page?: PageOptions): Promise<Page<LicenceEntity>>;
+  sublicencesOf(parentId: Id, page?: PageOptions): Promise<Page<LicenceEntity>>;
+  /** The patent's open-licence declaration, in force or withdrawn (`declared` tells). */
+  getOpenLicence(patentId: Id): Promise<OpenLicenceEntity | undefined>;
+  openLicenceHistory(patentId: Id, page?: PageOptions): Promise<Page<OpenLicenceHistoryEntry>>;
+  /** Declarations in force, by patent id. */
+  openLicences(page?: PageOptions): Promise<Page<OpenLicenceEntity>>;
+
+  // ---- royalties
+  royaltyPaymentsOfLicence(licenceId: Id, page?: PageOptions): Promise<Page<RoyaltyPaymentEntity>>;
+  /** Payments on every licence of the patent, by licence then payment number. */
+  royaltyPaymentsOfPatent(patentId: Id, page?: PageOptions): Promise<Page<RoyaltyPaymentEntity>>;
+  revenueReportsOfLicence(licenceId: Id, page?: PageOptions): Promise<Page<RevenueReportEntity>>;
+  /** The declared shares and whether they are in force (declared by the current owner). */
+  getBenefitShares(patentId: Id): Promise<{ shares: BenefitSharesEntity; inForce: boolean } | undefined>;
+
+  // ---- pledges
+  getPledge(id: Id): Promise<PledgeEntity | undefined>;
+  pledgesByPledgee(pledgee: string, page?: PageOptions): Promise<Page<PledgeEntity>>;
+  pledgesByPledgor(pledgor: string, page?: PageOptions): Promise<Page<PledgeEntity>>;
+  pledgesByStatus(status: PledgeStatusQuery, page?: PageOptions): Promise<Page<PledgeEntity>>;
+  pledgesOfPatent(patentId: Id, page?: PageOptions): Promise<Page<PledgeEntity>>;
+  actConsentsOfPledge(pledgeId: Id, page?: PageOptions): Promise<Page<ActConsentEntity>>;
+  proceedsOfPledge(pledgeId: Id, page?: PageOptions): Promise<Page<ProceedsEntity>>;
+
+  // ---- valuations
+  getValuation(patentId: Id, index: Id): Promise<ValuationEntity | undefined>;
+  valuationsOfPatent(patentId: Id, page?: PageOptions): Promise<Page<ValuationEntity>>;
+  latestValuation(patentId: Id): Promise<ValuationEntity | undefined>;
+
+  // ---- equity deals and warrants
+  getDeal(id: Id): Promise<DealEntity | undefined>;
+  dealsByCompany(company: string, page?: PageOptions): Promise<Page<DealEntity>>;
+  /** Deals proposed by this owner (the contributor of the patents). */
+  dealsByContributor(owner: string, page?: PageOptions): Promise<Page<DealEntity>>;
+  dealsOfPatent(patentId: Id, page?: PageOptions): Promise<Page<DealEntity>>;
+  getWarrant(id: Id): Promise<WarrantEntity | undefined>;
+  warrantsOfDeal(dealId: Id, page?: PageOptions): Promise<Page<WarrantEntity>>;
+  warrantsByHolder(holder: string, page?: PageOptions): Promise<Page<WarrantEntity>>;
+
+  // ---- composite
+  encumbrancesOfPatent(patentId: Id): Promise<PatentEncumbrances | undefined>;
+
   getDigest(block?: number): Promise<DigestAnswer>;
   /** The indexed block (the cursor) as stored. */
   indexedBlock(): Promise<{ number: number; hash: string | null } | undefined>;
 }
+
+type Id = bigint | number | string;
 
 export function createQueries(db: Store): Queries {
   async function keyPage(prefix: string, page: PageOptions): Promise<{ keys: string[]; next: string | null }> {
@@ -64,6 +143,31 @@ export function createQueries(db: Store): Queries {
     const more = found.length > limit;
     const pageKeys = more ? found.slice(0, limit) : found;
     return { keys: pageKeys, next: more ? encodeCursor(pageKeys[pageKeys.length - 1]!) : null };
+  }
+
+  /** A page of an index whose keys name the entities (`entityKey` maps an index key to its entity's key). */
+  async function indexPage<T extends Json>(prefix: string, page: PageOptions, entityKey: (indexKey: string) => string): Promise<Page<T>> {
+    const { keys: found, next } = await keyPage(prefix, page);
+    const values = await db.getMany<T>(found.map(entityKey));
+    return { items: values.filter((v): v is Awaited<T> => v !== undefined), next };
+  }
+
+  /** A page of entities stored under `prefix` themselves (the cursor is the last entity key). */
+  async function valuePage<T extends Json>(prefix: string, page: PageOptions): Promise<Page<T>> {
+    const limit = Math.min(Math.max(page.limit ?? 50, 1), MAX_LIMIT);
+    const bounds = page.after ? { gt: decodeCursor(page.after, prefix) } : { gte: prefix };
+    const found: [string, T][] = [];
+    for await (const entry of db.iterate<T>({ ...bounds, lt: prefixEnd(prefix), limit: limit + 1 })) found.push(entry);
+    const more = found.length > limit;
+    const items = more ? found.slice(0, limit) : found;
+    return { items: items.map(([, v]) => v), next: more ? encodeCursor(items[items.length - 1]![0]) : null };
+  }
+
+  /** Every entity of a small index (a patent's pledges, licences in force, deals). */
+  async function allOf<T extends Json>(prefix: string, entityKey: (indexKey: string) => string): Promise<T[]> {
+    const found = await db.keysWithPrefix(prefix);
+    const values = await db.getMany<T>(found.map(entityKey));
+    return values.filter((v): v is Awaited<T> => v !== undefined);
   }
 
   async function patentsOf(ids: string[]): Promise<PatentEntity[]> {
@@ -94,6 +198,76 @@ export function createQueries(db: Store): Queries {
     },
 
     getTransfer: (id) => db.get<TransferEntity>(keys.transfer(id)),
+
+    getLicence: (id) => db.get<LicenceEntity>(keys.licence(id)),
+    licencesOfPatent: (patentId, page = {}) =>
+      indexPage(page.active ? keys.activeLicencesOfPatentPrefix(patentId) : keys.licencesOfPatentPrefix(patentId), page, (k) => keys.licence(idOfIndexKey(k))),
+    licencesOfLicensee: (licensee, page = {}) => indexPage(keys.licencesOfLicenseePrefix(licensee), page, (k) => keys.licence(idOfIndexKey(k))),
+    sublicencesOf: (parentId, page = {}) => indexPage(keys.sublicencesPrefix(parentId), page, (k) => keys.licence(idOfIndexKey(k))),
+    getOpenLicence: (patentId) => db.get<OpenLicenceEntity>(keys.openLicence(patentId)),
+    openLicenceHistory: (patentId, page = {}) => valuePage(keys.openLicenceHistoryPrefix(patentId), page),
+    openLicences: (page = {}) => indexPage(keys.openLicensedPrefix(), page, (k) => keys.openLicence(idOfIndexKey(k))),
+
+    royaltyPaymentsOfLicence: (licenceId, page = {}) => valuePage(keys.royaltyPaymentsOfLicencePrefix(licenceId), page),
+    royaltyPaymentsOfPatent: (patentId, page = {}) =>
+      indexPage(keys.royaltiesOfPatentPrefix(patentId), page, (k) => {
+        const [licenceId, payment] = idsOfKeyTail(k, 2) as [string, string];
+        return keys.royaltyPayment(licenceId, payment);
+      }),
+    revenueReportsOfLicence: (licenceId, page = {}) => valuePage(keys.revenueReportsOfLicencePrefix(licenceId), page),
+    async getBenefitShares(patentId) {
+      const [shares, patent] = await Promise.all([db.get<BenefitSharesEntity>(keys.benefitShares(patentId)), db.get<PatentEntity>(keys.patent(patentId))]);
+      return shares === undefined ? undefined : { shares, inForce: patent !== undefined && patent.owner === shares.owner };
+    },
+
+    getPledge: (id) => db.get<PledgeEntity>(keys.pledge(id)),
+    pledgesByPledgee: (pledgee, page = {}) => indexPage(keys.pledgesByPledgeePrefix(pledgee), page, (k) => keys.pledge(idOfIndexKey(k))),
+    pledgesByPledgor: (pledgor, page = {}) => indexPage(keys.pledgesByPledgorPrefix(pledgor), page, (k) => keys.pledge(idOfIndexKey(k))),
+    async pledgesByStatus(status, page = {}) {
+      const code = typeof status === "number" ? status : PLEDGE_STATUS.indexOf(status);
+      if (code <= PledgeStatus.None || code >= PLEDGE_STATUS.length) throw new QueryError(`unknown pledge status ${String(status)}`);
+      return indexPage(keys.pledgesByStatusPrefix(code), page, (k) => keys.pledge(idOfIndexKey(k)));
+    },
+    pledgesOfPatent: (patentId, page = {}) => indexPage(keys.pledgesOfPatentPrefix(patentId), page, (k) => keys.pledge(idOfIndexKey(k))),
+    actConsentsOfPledge: (pledgeId, page = {}) => valuePage(keys.actConsentsOfPledgePrefix(pledgeId), page),
+    proceedsOfPledge: (pledgeId, page = {}) => valuePage(keys.pledgeProceedsPrefix(pledgeId), page),
+
+    getValuation: (patentId, index) => db.get<ValuationEntity>(keys.valuation(patentId, index)),
+    valuationsOfPatent: (patentId, page = {}) => valuePage(keys.valuationsOfPatentPrefix(patentId), page),
+    async latestValuation(patentId) {
+      const prefix = keys.valuationsOfPatentPrefix(patentId);
+      for await (const [, v] of db.iterate<ValuationEntity>({ gte: prefix, lt: prefixEnd(prefix), reverse: true, limit: 1 })) return v;
+      return undefined;
+    },
+
+    getDeal: (id) => db.get<DealEntity>(keys.deal(id)),
+    dealsByCompany: (company, page = {}) => indexPage(keys.dealsByCompanyPrefix(company), page, (k) => keys.deal(idOfIndexKey(k))),
+    dealsByContributor: (owner, page = {}) => indexPage(keys.dealsByContributorPrefix(owner), page, (k) => keys.deal(idOfIndexKey(k))),
+    dealsOfPatent: (patentId, page = {}) => indexPage(keys.dealsOfPatentPrefix(patentId), page, (k) => keys.deal(idOfIndexKey(k))),
+    getWarrant: (id) => db.get<WarrantEntity>(keys.warrant(id)),
+    warrantsOfDeal: (dealId, page = {}) => indexPage(keys.warrantsOfDealPrefix(dealId), page, (k) => keys.warrant(idOfIndexKey(k))),
+    warrantsByHolder: (holder, page = {}) => indexPage(keys.warrantsByHolderPrefix(holder), page, (k) => keys.warrant(idOfIndexKey(k))),
+
+    async encumbrancesOfPatent(patentId) {
+      const patent = await db.get<PatentEntity>(keys.patent(patentId));
+      if (patent === undefined) return undefined;
+      const id = patent.id;
+      // Bounded: the contracts cap active licences per patent; pledges and deals of one patent are few.
+      const [pledges, licences, openLicence, deals] = await Promise.all([
+        allOf<PledgeEntity>(keys.pledgesOfPatentPrefix(id), (k) => keys.pledge(idOfIndexKey(k))),
+        allOf<LicenceEntity>(keys.activeLicencesOfPatentPrefix(id), (k) => keys.licence(idOfIndexKey(k))),
+        db.get<OpenLicenceEntity>(keys.openLicence(id)),
+        allOf<DealEntity>(keys.dealsOfPatentPrefix(id), (k) => keys.deal(idOfIndexKey(k))),
+      ]);
+      const held = new Set(["Pledged", "Disposing"]);
+      return {
+        patent,
+        pledges: pledges.filter((p) => p.patents.some((x) => x.patentId === id && held.has(x.status))),
+        licences,
+        openLicence: openLicence?.declared ? openLicence : null,
+        deals: deals.filter((d) => d.status === "Proposed" || d.status === "Accepted" || d.status === "Executing"),
+      };
+    },
 
     async transfersOfPatent(patentId) {
       const found = await db.keysWithPrefix(keys.transfersOfPatentPrefix(patentId));

@@ -92,9 +92,11 @@ describe("Indexer crash safety", () => {
     let seed = 20261127;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let i = 0; i < KILLS && (cursors.at(-1) ?? -1) < head; i++) {
-      const { child, done, saw } = runGateway(["sync", "--range", "2"], { ...env, LOG_LEVEL: "info" });
-      // Kill somewhere in the indexing that follows the chain check (startup time varies a lot).
-      await saw("chain checked");
+      const { child, done, saw } = runGateway(["sync", "--range", "2"], { ...env, LOG_LEVEL: "debug" });
+      // Kill somewhere in the indexing after this run's first committed range: start-up and the first
+      // range take from 0.3 s to several seconds depending on the machine's load, so a delay counted
+      // from the chain check alone may land before any progress on a busy machine.
+      await saw('"msg":"backfilled range"');
       await new Promise((r) => setTimeout(r, Math.floor(random() * 500)));
       child.kill("SIGKILL");
       await done;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { canonicalJson } from "../../server/store/codec";
-import { BLOCK_WIDTH, ID_WIDTH, idOfIndexKey, KeyError, keys, normaliseIpc, normaliseIpcPrefix } from "../../server/store/keys";
+import { BLOCK_WIDTH, ID_WIDTH, idOfIndexKey, idsOfKeyTail, KeyError, keys, normaliseIpc, normaliseIpcPrefix } from "../../server/store/keys";
 
 describe("store keys", () => {
   describe("timeline", () => {
@@ -81,6 +81,80 @@ describe("store keys", () => {
     it("sorts statuses by enum value", () => {
       expect(keys.byStatus(3, 7) > keys.byStatus(0, 9)).to.equal(true);
     });
+  });
+});
+
+describe("rights keys", () => {
+  const id = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+  const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+  it("sorts each party index by party, then entity id, numerically", () => {
+    const builders = [keys.licencesOfLicensee, keys.pledgesByPledgee, keys.pledgesByPledgor, keys.dealsByCompany, keys.dealsByContributor, keys.warrantsByHolder];
+    fc.assert(
+      fc.property(address, id, id, fc.nat({ max: builders.length - 1 }), (party, a, b, i) => {
+        const build = builders[i]!;
+        const ka = build(party, a);
+        return order(ka, build(party, b)) === cmp(a, b) && ka.startsWith(`ix/`) && idOfIndexKey(ka) === a.toString();
+      }),
+    );
+  });
+
+  it("sorts each per-patent index by patent, then entity id", () => {
+    const builders = [keys.licencesOfPatent, keys.activeLicencesOfPatent, keys.pledgesOfPatent, keys.dealsOfPatent, keys.valuation];
+    fc.assert(
+      fc.property(id, id, id, id, fc.nat({ max: builders.length - 1 }), (p, q, a, b, i) => {
+        const build = builders[i]!;
+        const expected = p !== q ? cmp(p, q) : cmp(a, b);
+        return order(build(p, a), build(q, b)) === expected;
+      }),
+    );
+  });
+
+  it("keys pledges by status with two-digit statuses, and royalty payments by patent, licence and payment", () => {
+    expect(keys.pledgesByStatus(3, 7)).to.equal("ix/pl-status/03/00000000000000000007");
+    expect(keys.pledgesByStatusPrefix(3)).to.equal("ix/pl-status/03/");
+    const k = keys.royaltiesOfPatent("201910000001", 12, 3);
+    expect(idsOfKeyTail(k, 2)).to.deep.equal(["12", "3"]);
+    expect(k.startsWith(keys.royaltiesOfPatentPrefix("201910000001"))).to.equal(true);
+    expect(idsOfKeyTail(keys.royaltiesOfPatent(1, 0, 10), 2)).to.deep.equal(["0", "10"]);
+  });
+
+  it("keys act consents by pledge, patent, two-digit act and lower-case counterparty", () => {
+    expect(keys.actConsent(1, "201910000001", 5, "0x" + "AB".repeat(20))).to.equal(`plc/00000000000000000001/00000000201910000001/05/${"ab".repeat(20)}`);
+    expect(() => keys.actConsent(1, 1, 100, "0x" + "ab".repeat(20))).to.throw(KeyError, /act/);
+    expect(() => keys.pledgesByPledgee("bank", 1)).to.throw(KeyError, /not an address/);
+  });
+
+  it("orders revenue reports, proceeds and open-licence history in chain order", () => {
+    expect(order(keys.revenueReport(1, 9, 5), keys.revenueReport(1, 10, 0))).to.equal(-1);
+    expect(order(keys.pledgeProceeds(1, 10, 2), keys.pledgeProceeds(1, 10, 11))).to.equal(-1);
+    expect(order(keys.openLicenceHistory(1, 100, 0), keys.openLicenceHistory(1, 99, 999))).to.equal(1);
+  });
+
+  it("keeps entity key spaces apart from each other and from the registry's", () => {
+    const samples = [
+      keys.patent(1),
+      keys.transfer(1),
+      keys.evaluation(1),
+      keys.commitment(1),
+      keys.licence(1),
+      keys.openLicence(1),
+      keys.openLicenceHistory(1, 1, 1),
+      keys.royaltyPayment(1, 1),
+      keys.revenueReport(1, 1, 1),
+      keys.benefitShares(1),
+      keys.pledge(1),
+      keys.actConsent(1, 1, 1, "0x" + "00".repeat(20)),
+      keys.pledgeProceeds(1, 1, 1),
+      keys.valuation(1, 1),
+      keys.deal(1),
+      keys.warrant(1),
+      keys.setting("Licensing", "royalties"),
+    ];
+    const spaces = samples.map((k) => k.slice(0, k.indexOf("/") + 1));
+    expect(new Set(spaces).size).to.equal(samples.length);
   });
 });
 

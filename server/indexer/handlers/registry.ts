@@ -1,17 +1,17 @@
 import { formatCnipaNumber } from "../../chain/cnipa";
 import { LegalStatus, PatentKind, TransferStatus } from "../../chain/roles";
-import type { Json } from "../../store/codec";
 import type { StoreWrite } from "../../store/db";
 import { keys } from "../../store/keys";
 import { expiryDayOf } from "../expiry";
-import { defineHandler, type EventArgs, type EventHandler, type LedgerEvent, type StateView } from "../types";
+import { defineHandler, type EventHandler, type LedgerEvent } from "../types";
+import { must, point, timeline, ZERO_ADDRESS, type ChainPoint } from "./common";
+
+export { HandlerStateError, type ChainPoint, type TimelineEntry } from "./common";
 
 /**
  * The read model of PatentRegistry: patents, transfers, market evaluations, record commitments, lock
  * modules, the per-patent timeline and the owner, IPC and status indexes. One pure handler per event.
  */
-
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 export type InventoryJson = {
   readiness: number;
@@ -21,8 +21,6 @@ export type InventoryJson = {
   unitScore: number;
   scenarioTags: number;
 };
-
-export type ChainPoint = { block: number; logIndex: number; txHash: string };
 
 export type PatentEntity = {
   id: string;
@@ -77,15 +75,6 @@ export type EvaluationEntity = {
   recorded: ChainPoint;
 };
 
-export type TimelineEntry = {
-  contract: string;
-  event: string;
-  args: EventArgs;
-  block: number;
-  logIndex: number;
-  txHash: string;
-};
-
 // ---------------------------------------------------------------- event argument shapes (abi.ts output)
 
 type PatentRegisteredArgs = {
@@ -127,32 +116,6 @@ type LockModuleSetArgs = { lockBit: number; module: string };
 type Erc721TransferArgs = { from: string; to: string; tokenId: string };
 
 // ---------------------------------------------------------------- helpers
-
-export class HandlerStateError extends Error {
-  override name = "HandlerStateError";
-}
-
-const point = (e: LedgerEvent<unknown>): ChainPoint => ({ block: e.blockNumber, logIndex: e.logIndex, txHash: e.txHash });
-
-function timeline(e: LedgerEvent<unknown>, patentId: string): StoreWrite {
-  const entry: TimelineEntry = {
-    contract: e.contract,
-    event: e.event,
-    args: e.args as EventArgs,
-    block: e.blockNumber,
-    logIndex: e.logIndex,
-    txHash: e.txHash,
-  };
-  return { key: keys.timeline(patentId, e.blockNumber, e.logIndex), value: entry };
-}
-
-function must<T extends Json>(state: StateView, key: string, e: LedgerEvent<unknown>): T {
-  const value = state.get<T>(key);
-  if (value === undefined) {
-    throw new HandlerStateError(`${e.contract}.${e.event} at block ${e.blockNumber} log ${e.logIndex}: ${key} is not indexed`);
-  }
-  return value;
-}
 
 function bitsOf(mask: number): number[] {
   const out: number[] = [];

@@ -4,13 +4,13 @@ import path from "node:path";
 import { ethers, JsonRpcProvider, type Signer } from "ethers";
 import pino from "pino";
 import { demoWallet } from "../../../server/chain/accounts";
-import { dayOf, makeCnipaNumber, parseCnipaNumber, chinaDayOf } from "../../../server/chain/cnipa";
+import { chinaDayOf } from "../../../server/chain/cnipa";
+import { patentRecord as record } from "../../helpers/records";
 import type { Deployments } from "../../../server/chain/deployments";
 import { PatentKind } from "../../../server/chain/roles";
 import { createIndexer, type Indexer, type IndexerOptions } from "../../../server/indexer/follower";
 import { openStore, type Store } from "../../../server/store/db";
-import { deployLedger, type LedgerContracts } from "../../../scripts/deploy";
-import type { PatentRegistrationStruct } from "../../../typechain-types/contracts/registry/PatentRegistry";
+import { contractAddresses, deployLedger, type LedgerContracts } from "../../../scripts/deploy";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -22,6 +22,8 @@ export interface Parties {
   uestc: Signer;
   rongxin: Signer;
   yuzhi: Signer;
+  bank: Signer;
+  appraiser: Signer;
 }
 
 export interface DeployedLedger extends LedgerContracts {
@@ -46,13 +48,15 @@ export async function deployOn(url: string): Promise<DeployedLedger> {
     uestc: signer("uestc"),
     rongxin: signer("rongxin"),
     yuzhi: signer("yuzhi"),
+    bank: signer("bankA"),
+    appraiser: signer("appraiser"),
   };
   const startBlock = await provider.getBlockNumber();
   const ledger = await deployLedger(parties.admin, {
     registrars: [await parties.registrar.getAddress()],
     venues: [],
-    banks: [],
-    appraisers: [],
+    banks: [await parties.bank.getAddress()],
+    appraisers: [await parties.appraiser.getAddress()],
     evaluators: [await parties.evaluator.getAddress()],
   });
   const { chainId } = await provider.getNetwork();
@@ -60,40 +64,13 @@ export async function deployOn(url: string): Promise<DeployedLedger> {
     chainId: Number(chainId),
     deploymentBlock: startBlock + 1,
     deployedAt: "test",
-    contracts: {
-      LedgerAccessManager: await ledger.accessManager.getAddress(),
-      PatentRegistry: await ledger.registry.getAddress(),
-      DemoSettlementToken: await ledger.token.getAddress(),
-    },
+    contracts: await contractAddresses(ledger),
   };
   return { ...ledger, provider, parties, deployments };
 }
 
-const KIND_DIGIT = { [PatentKind.Invention]: 1, [PatentKind.UtilityModel]: 2, [PatentKind.Design]: 3 } as const;
-
-export function record(
-  holder: string,
-  serial: number,
-  opts: { year?: number; kind?: PatentKind; ipc?: string[]; title?: string } = {},
-): PatentRegistrationStruct {
-  const year = opts.year ?? 2019;
-  const kind = opts.kind ?? PatentKind.Invention;
-  const cited = parseCnipaNumber(makeCnipaNumber(year, KIND_DIGIT[kind], serial));
-  return {
-    number: cited.number,
-    holder,
-    facts: {
-      checkDigit: cited.checkDigit,
-      kind,
-      filingDay: dayOf(`${year}-03-15`),
-      grantDay: dayOf(`${year + 2}-06-30`),
-      dossierHash: ethers.id(`dossier-${cited.digits}`),
-    },
-    title: opts.title ?? `专利 ${serial}`,
-    ipc: opts.ipc ?? ["H01M 4/525", "H01M 10/0525"],
-    inventory: { readiness: 6, willing: true, modes: 7, selfScore: 80, unitScore: 75, scenarioTags: 5 },
-  };
-}
+/** The registration builder of the in-process fixtures (one definition for every test). */
+export { patentRecord as record } from "../../helpers/records";
 
 export async function today(provider: JsonRpcProvider): Promise<number> {
   const block = await provider.getBlock("latest");
@@ -134,6 +111,123 @@ export async function runScenario(l: DeployedLedger): Promise<void> {
   // Cancelled transfer.
   await (await r.connect(p.uestc).proposeTransfer(SCENARIO.cancelled, yuzhi, ethers.id("contract-3"))).wait();
   await (await r.connect(p.uestc).cancelTransfer(3)).wait();
+}
+
+/** Ids of the patents and records the rights story creates (after runScenario). */
+export const STORY = {
+  licensed: record(ethers.ZeroAddress, 11).number as bigint, // scu: exclusive licence to rongxin, sublicence to yuzhi, royalties, valuation
+  open: record(ethers.ZeroAddress, 12).number as bigint, // scu: open licence taken by yuzhi, then withdrawn
+  pledgedSold: record(ethers.ZeroAddress, 13).number as bigint, // scu: pledged, sold to rongxin with the bank's consent
+  pledgedKept: record(ethers.ZeroAddress, 14).number as bigint, // scu: pledged with the above, released
+  contributed: record(ethers.ZeroAddress, 15).number as bigint, // uestc: contributed to rongxin for equity
+  inventors: "0x" + "5a".repeat(20),
+  tto: "0x" + "7b".repeat(20),
+  currency: "0x434e59", // "CNY"
+};
+
+/**
+ * A scripted history touching the rights contracts: licences (grant, filing, sublicence, termination
+ * revoking the sublicence), benefit shares, a revenue report and a royalty payment split three ways,
+ * an open licence taken (its lump-sum fee collected) and withdrawn, a two-patent pledge with both
+ * consents, registration, a consented sale of one patent and release, a valuation, and an equity deal
+ * executed through the registry with a warrant exercised.
+ */
+export async function runRightsStory(l: DeployedLedger): Promise<void> {
+  const { registry: r, licensing, royalties, pledges, valuations, equityDeals, token, parties: p } = l;
+  const send = async (tx: Promise<ethers.ContractTransactionResponse>) => (await (await tx).wait())!;
+  const scu = await p.scu.getAddress();
+  const uestc = await p.uestc.getAddress();
+  const rongxin = await p.rongxin.getAddress();
+  const yuzhi = await p.yuzhi.getAddress();
+  const bank = await p.bank.getAddress();
+  const day = await today(l.provider);
+  const tokenAddress = await token.getAddress();
+  await send(
+    r.connect(p.registrar).registerBatch([record(scu, 11), record(scu, 12), record(scu, 13), record(scu, 14), record(uestc, 15, { ipc: ["G06F 16/27"] })]),
+  );
+  for (const payer of [p.rongxin, p.yuzhi]) {
+    await send(token.connect(p.admin).mint(await payer.getAddress(), 10_000_000n));
+    await send(token.connect(payer).approve(await royalties.getAddress(), 10_000_000n));
+  }
+
+  // Licences: exclusive and sublicensable with a running royalty, filed; a sublicence under it.
+  const scope = { fields: 0b1011n, territories: 1n << 22n, startDay: day, endDay: day + 365 };
+  await send(
+    licensing.connect(p.scu).grant(STORY.licensed, {
+      licensee: rongxin,
+      kind: 0,
+      sublicensable: true,
+      scope,
+      fee: { method: 1, trigger: 0, royaltyBps: 300, triggerDay: 0, amount: 0 },
+      token: tokenAddress,
+      contractHash: ethers.id("licence-1"),
+    }),
+  );
+  await send(licensing.connect(p.registrar).recordFiling(1, "备案-2026-0001", day));
+  await send(
+    licensing.connect(p.rongxin).grantSublicence(1, {
+      licensee: yuzhi,
+      kind: 2,
+      sublicensable: false,
+      scope: { ...scope, fields: 0b1n },
+      fee: { method: 0, trigger: 0, royaltyBps: 0, triggerDay: 0, amount: 0 },
+      token: ethers.ZeroAddress,
+      contractHash: ethers.id("sublicence-2"),
+    }),
+  );
+  await send(royalties.connect(p.scu).declareShares(STORY.licensed, { unitBps: 9000, inventorsBps: 600, ttoBps: 400, inventors: STORY.inventors, tto: STORY.tto }));
+  await send(royalties.connect(p.rongxin).reportRevenue(1, 1_000_000n, ethers.id("report-2026Q1")));
+  await send(royalties.connect(p.rongxin).payRoyalty(1, 20_000n));
+  await send(valuations.connect(p.appraiser).recordValuation(STORY.licensed, 3_000_000_00n, STORY.currency, 2, day, ethers.id("appraisal-1")));
+  await send(licensing.connect(p.scu).terminate(1, "被许可人违约"));
+
+  // Open licence: declared with a lump-sum fee, taken (the fee is collected), withdrawn.
+  await send(licensing.connect(p.scu).declareOpenLicence(STORY.open, { method: 0, royaltyBps: 0, termDays: 365, amount: 5_000n, token: tokenAddress }));
+  await send(licensing.connect(p.yuzhi).takeOpenLicence(STORY.open, 5_000n));
+  await send(licensing.connect(p.scu).withdrawOpenLicence(STORY.open));
+
+  // Pledge of two patents: proposed by the bank, consented by scu, registered; one sold with consent; released.
+  await send(
+    pledges.connect(p.bank).proposePledge(
+      { pledgee: bank, securedAmount: 1_000_000_00n, currency: STORY.currency, termEndDay: day + 730, contractHash: ethers.id("pledge-1"), loanReference: "成银贷-2026-001" },
+      [
+        { patentId: STORY.pledgedSold, pledgor: scu },
+        { patentId: STORY.pledgedKept, pledgor: scu },
+      ],
+    ),
+  );
+  await send(pledges.connect(p.scu).consentPledge(1));
+  await send(pledges.connect(p.registrar).registerPledge(1, "质押登记-2026-001", day));
+  await send(pledges.connect(p.bank).consent(1, STORY.pledgedSold, 0, rongxin, 0));
+  const proposed = await send(r.connect(p.scu).proposeTransfer(STORY.pledgedSold, rongxin, ethers.id("sale-1")));
+  const transferId = proposed.logs.map((x) => r.interface.parseLog(x)).find((x) => x?.name === "TransferProposed")!.args.transferId as bigint;
+  await send(r.connect(p.rongxin).acceptTransfer(transferId));
+  await send(r.connect(p.registrar).registerTransfer(transferId, "CNIPA-2026-0101", day));
+  await send(pledges.connect(p.bank).releasePledge(1));
+
+  // Equity deal: uestc contributes a patent to rongxin; executed through the registry; a warrant exercised.
+  await send(
+    equityDeals.connect(p.uestc).proposeDeal(
+      {
+        company: rongxin,
+        valuation: 2_000_000_00n,
+        currency: STORY.currency,
+        form: 0,
+        equity: 100_000n,
+        valuationReportHash: ethers.id("appraisal-2"),
+        contractHash: ethers.id("deal-1"),
+        companyRegistration: "91510100MA61234567",
+      },
+      [STORY.contributed],
+      [{ beneficiary: STORY.inventors, role: 0, bps: 5000 }],
+    ),
+  );
+  await send(equityDeals.connect(p.rongxin).acceptDeal(1));
+  const executed = await send(equityDeals.connect(p.uestc).executeDeal(1));
+  const agreed = executed.logs.map((x) => equityDeals.interface.parseLog(x)).find((x) => x?.name === "DealTransferAgreed")!;
+  await send(r.connect(p.registrar).registerTransfer(agreed.args.transferId as bigint, "CNIPA-2026-0102", day));
+  await send(equityDeals.connect(p.rongxin).grantWarrant(1, uestc, 1_000n, 150n, day, day + 100, false, ""));
+  await send(equityDeals.connect(p.uestc).exerciseWarrant(1));
 }
 
 export interface TempStore {

@@ -1,0 +1,32 @@
+/**
+ * Names of the Solidity enums the rights contracts emit, by value (mirror contracts/libraries/*Types.sol
+ * and PatentTypes.sol's Act). The read model stores the name next to the code.
+ */
+export const ACT = ["Transfer", "Licence", "OpenLicence", "Pledge", "List", "Contribute"] as const;
+
+export const LICENCE_KIND = ["Exclusive", "Sole", "NonExclusive", "Sublicence"] as const;
+export const LICENCE_STATUS = ["None", "Active", "Terminated", "Expired", "Revoked"] as const;
+export const FEE_METHOD = ["LumpSum", "RunningRoyalty", "UseFirstPayLater"] as const;
+export const FEE_TRIGGER = ["None", "Date", "RevenueReported", "ProductLaunched"] as const;
+
+export const PLEDGE_STATUS = ["None", "Proposed", "Agreed", "Registered", "Refused", "Withdrawn", "Released", "Defaulted", "Enforced"] as const;
+export enum PledgeStatus {
+  None = 0,
+  Proposed = 1,
+  Agreed = 2,
+  Registered = 3,
+  Refused = 4,
+  Withdrawn = 5,
+  Released = 6,
+  Defaulted = 7,
+  Enforced = 8,
+}
+export const PLEDGED_PATENT_STATUS = ["None", "Pledged", "Left", "Disposing", "Sold", "Disposed", "Released"] as const;
+export const PROCEEDS_ROUTE = ["EarlyRepayment", "Escrow"] as const;
+
+export const VALUATION_METHOD = ["Cost", "Market", "Income"] as const;
+
+export const DEAL_STATUS = ["None", "Proposed", "Accepted", "Executing", "Executed", "Failed", "Cancelled"] as const;
+export const EQUITY_FORM = ["Shares", "BasisPoints"] as const;
+export const BENEFIT_ROLE = ["Inventor", "TransferOffice"] as const;
+export const WARRANT_STATUS = ["None", "Granted", "Exercised", "Expired"] as const;
