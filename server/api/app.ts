@@ -11,6 +11,7 @@ import { registerDigest } from "./routes/digest";
 import { registerHealth } from "./routes/health";
 import { createAuditRouter } from "./routes/audit";
 import { createExchangeRouter } from "./routes/exchange";
+import { createFinancingRouter } from "./routes/financing";
 import { createStatsRouter } from "./routes/stats";
 
 /** Largest JSON body the API accepts. */
@@ -30,7 +31,7 @@ export function createRouters(ctx: AppContext): ApiRouter[] {
   const gateway = createApiRouter(ctx, "gateway");
   registerHealth(gateway, ctx);
   registerDigest(gateway, ctx);
-  return [gateway, createExchangeRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx)];
+  return [gateway, createExchangeRouter(ctx), createFinancingRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx)];
 }
 
 /** The gateway's HTTP application, without `listen` (tests drive it with supertest). */

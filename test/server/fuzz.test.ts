@@ -21,6 +21,7 @@ const PATHS = [
   "/v1/patents/{n}",
   "/v1/patents/{n}/timeline",
   "/v1/audit/patents/{n}/transfers",
+  "/v1/financing/patents/{n}/encumbrances",
   "/v1/match",
   "/v1/stats",
   "/openapi.json",
