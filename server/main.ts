@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     confirmations: config.confirmations,
     reorgWindow: config.reorgWindow,
   });
-  ctx.index = { indexer, queries: createQueries(db) };
+  ctx.index = { indexer, queries: createQueries(db), store: db };
   let server: Server;
   try {
     server = await listen(ctx);
