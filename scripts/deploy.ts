@@ -2,6 +2,7 @@ import type { Signer } from "ethers";
 import {
   DemoSettlementToken__factory,
   EquityDeals__factory,
+  Exchange__factory,
   LedgerAccessManager__factory,
   PatentRegistry__factory,
   Pledges__factory,
@@ -9,6 +10,7 @@ import {
   Venues__factory,
   type DemoSettlementToken,
   type EquityDeals,
+  type Exchange,
   type LedgerAccessManager,
   type PatentRegistry,
   Licensing__factory,
@@ -31,6 +33,7 @@ export interface LedgerContracts {
   valuations: Valuations;
   equityDeals: EquityDeals;
   venues: Venues;
+  exchange: Exchange;
 }
 
 /** The Solidity contract name of each deployed contract: the keys of the deployments file. */
@@ -44,6 +47,7 @@ export const CONTRACT_NAMES: Record<keyof LedgerContracts, string> = {
   valuations: "Valuations",
   equityDeals: "EquityDeals",
   venues: "Venues",
+  exchange: "Exchange",
 };
 
 /** Addresses by Solidity contract name, as the deployments file lists them. */
@@ -90,6 +94,9 @@ export const FUNCTION_ROLES = {
   Venues: {
     VENUE: ["openVenue", "setFee", "accreditBroker", "revokeBroker"],
     ADMIN: ["setFeeCap"],
+  },
+  Exchange: {
+    ADMIN: ["allowToken"],
   },
 } as const;
 
@@ -147,6 +154,16 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   const venues = await new Venues__factory(admin).deploy(authority, INITIAL_FEE_CAP_BPS);
   await venues.waitForDeployment();
   await restrict(accessManager, venues, FUNCTION_ROLES.Venues);
+  const exchange = await new Exchange__factory(admin).deploy(
+    authority,
+    await registry.getAddress(),
+    await licensing.getAddress(),
+    await venues.getAddress(),
+  );
+  await exchange.waitForDeployment();
+  await restrict(accessManager, exchange, FUNCTION_ROLES.Exchange);
+  await (await registry.setLockModule(LockBits.LISTED, await exchange.getAddress())).wait();
+  await (await exchange.allowToken(await token.getAddress(), true)).wait();
 
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
@@ -156,9 +173,10 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
     [Roles.EVALUATOR, grants.evaluators],
     [Roles.MODULE, [await pledges.getAddress()]],
     [Roles.MODULE, [await equityDeals.getAddress()]],
+    [Roles.MODULE, [await exchange.getAddress()]],
   ];
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals, venues };
+  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals, venues, exchange };
 }
