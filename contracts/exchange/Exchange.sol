@@ -131,14 +131,14 @@ contract Exchange is
         (bool isVenue,) = IAccessManager(authority()).hasRole(Roles.VENUE, params.venue);
         if (!isVenue) revert ExchangeNotVenue(params.venue);
         if (params.broker != address(0)) _brokerShare(params.venue, params.broker);
-        Listing memory l = Listing({listingId: uint64(listingId), seller: msg.sender, terms: params});
+        Listing memory listing = Listing({listingId: uint64(listingId), seller: msg.sender, terms: params});
         uint256 kind = params.kind == ListingKind.Sale
             ? KIND_SALE
             : params.licenceKind == LicenceKind.NonExclusive ? KIND_PLAIN_LICENCE : KIND_STRONG_LICENCE;
         _listings[patentId] = bytes32(
-            (uint256(keccak256(abi.encode(l))) & HASH_MASK) | (sequence << 8) | kind | uint256(ListingStatus.Open)
+            (uint256(keccak256(abi.encode(listing))) & HASH_MASK) | (sequence << 8) | kind | uint256(ListingStatus.Open)
         );
-        emit Listed(listingId, patentId, msg.sender, l);
+        emit Listed(listingId, patentId, msg.sender, listing);
     }
 
     /// @inheritdoc IExchange
@@ -423,26 +423,7 @@ contract Exchange is
             buyerBroker: trade.buyerBroker
         });
         if (t.kind == ListingKind.Licence) {
-            _setStatus(patentId, ListingStatus.Settled);
-            registry.unlock(patentId, LOCK_LISTED);
-            uint256 licenceId = licensing.grantFor(
-                patentId,
-                LicenceGrant({
-                    licensee: buyer,
-                    kind: t.licenceKind,
-                    sublicensable: t.sublicensable,
-                    scope: t.scope,
-                    fee: FeeTerms({method: FeeMethod.LumpSum, trigger: FeeTrigger.None, royaltyBps: 0, triggerDay: 0, amount: 0}),
-                    token: t.token,
-                    contractHash: t.contractHash
-                })
-            );
-            address proceedsTo = licensing.licence(licenceId).proceedsTo;
-            if (proceedsTo != address(0)) e.payee = proceedsTo;
-            e.status = ListingStatus.Settled;
-            trade.rightId = licenceId;
-            emit ListingSettled(listing.listingId, patentId, buyer, trade);
-            _payOut(patentId, e);
+            _settleLicence(listing, buyer, trade, e);
         } else {
             _setStatus(patentId, ListingStatus.Pending);
             address proceedsTo = _saleProceedsTo(patentId, buyer);
@@ -452,6 +433,38 @@ contract Exchange is
             trade.rightId = transferId;
             emit ListingSettled(listing.listingId, patentId, buyer, trade);
         }
+    }
+
+    /// @dev Lifts the lock, grants the listed licence and pays out; proceeds follow a pledgee's consent.
+    function _settleLicence(Listing calldata listing, address buyer, Trade memory trade, SaleEscrow memory e) private {
+        ListingParams calldata t = listing.terms;
+        uint256 patentId = t.patentId;
+        _setStatus(patentId, ListingStatus.Settled);
+        registry.unlock(patentId, LOCK_LISTED);
+        uint256 licenceId = licensing.grantFor(
+            patentId,
+            LicenceGrant({
+                licensee: buyer,
+                kind: t.licenceKind,
+                sublicensable: t.sublicensable,
+                scope: t.scope,
+                fee: FeeTerms({
+                    method: FeeMethod.LumpSum,
+                    trigger: FeeTrigger.None,
+                    royaltyBps: 0,
+                    triggerDay: 0,
+                    amount: 0
+                }),
+                token: t.token,
+                contractHash: t.contractHash
+            })
+        );
+        address proceedsTo = licensing.licence(licenceId).proceedsTo;
+        if (proceedsTo != address(0)) e.payee = proceedsTo;
+        e.status = ListingStatus.Settled;
+        trade.rightId = licenceId;
+        emit ListingSettled(listing.listingId, patentId, buyer, trade);
+        _payOut(patentId, e);
     }
 
     /// @dev Divides the price and credits every party; proceeds routed to the Pledges contract are deposited there.

@@ -20,10 +20,11 @@ import {
 /// @notice The unified Sichuan–Chongqing patent exchange (一点发布、全网通达): an owner lists a patent for sale or a
 /// licence through one venue, and the listing is open on every venue; a buyer names its own venue.
 ///
-/// Storage: one slot per patent's current listing, holding `keccak256(abi.encode(listing))` with the status in its
-/// low byte; the terms are emitted in `Listed` and passed back as calldata. On-chain offers are stored the same way
-/// (one slot each). A listing's id is `patentId * 10_000 + n` for the patent's n-th listing. Listing thus costs one new slot, the registry lock and the event (see docs/exchange.md for
-/// the measured gas). A patent carries at most one open listing (one LOCK_LISTED bit).
+/// Storage: one slot per patent's current listing, holding the hash of `abi.encode(listing)` with the status in its
+/// low bits; the terms are emitted in `Listed` and passed back as calldata. On-chain offers are stored the same
+/// way (one slot each). A listing's id is `patentId * 10_000 + n` for the patent's n-th listing. Listing thus
+/// costs one new slot, the registry lock and the event (see docs/exchange.md for the measured gas). A patent
+/// carries at most one open listing (one LOCK_LISTED bit).
 ///
 /// Trades settle atomically: buy-now (`buy`), an escrowed on-chain offer accepted by the seller (`acceptOffer`),
 /// or an EIP-712 offer signed by the buyer and accepted by the seller in one transaction (`acceptSignedOffer`,
