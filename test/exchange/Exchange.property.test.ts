@@ -99,7 +99,8 @@ async function checkInvariants(f: ExchangeFixture, m: Model, accounts: string[])
 }
 
 describe("Exchange", () => {
-  describe("properties", () => {
+  describe("properties", function () {
+    this.timeout(900_000);
     it("keeps funds, settlements, payouts and ownership consistent over random market sequences", async () => {
       // action weights: trades and registrations often, cancellations and expiry now and then
       const weights = [2, 2, 3, 3, 3, 3, 1, 1, 2, 3, 1, 1, 2, 1];

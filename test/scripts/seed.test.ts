@@ -95,5 +95,16 @@ describe("demo seed", () => {
       const updated = await f.registry.queryFilter(f.registry.filters.InventoryUpdated());
       expect(updated.length).to.equal(f.summary.inventoryUpdates).and.to.be.greaterThan(0);
     });
+
+    it("opens the Chengdu and Chongqing venues and lists two patents, locked while listed", async () => {
+      const f = await loadFixture(seededFixture);
+      expect(f.summary.venues).to.equal(2);
+      expect(f.summary.listings).to.equal(2);
+      expect(await f.venues.feeBps(f.signers[demoAccount("chengdu").index]!.address)).to.equal(200);
+      expect(await f.venues.feeBps(f.signers[demoAccount("chongqing").index]!.address)).to.equal(150);
+      for (const key of ["uestc-gan-hemt", "swjtu-hts-maglev"]) {
+        expect(await f.registry.isLocked(demoPatentId(key), LockBits.LISTED), key).to.equal(true);
+      }
+    });
   });
 });
