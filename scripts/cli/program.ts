@@ -5,6 +5,7 @@ import { accountsCommand } from "./commands/accounts";
 import { importCommand } from "./commands/import";
 import { evaluateCommand, inventoryCommand, patentCommand, registerCommand, statusCommand } from "./commands/patents";
 import { transferCommand } from "./commands/transfer";
+import { exchangeCommand } from "./commands/exchange";
 
 /** A command module adds its command(s) to the program. New domains (licence, pledge, ...) add one here. */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandModule[] = [
   evaluateCommand,
   inventoryCommand,
   patentCommand,
+  exchangeCommand,
 ];
 
 /** Hints shown under some decoded errors. */
@@ -25,6 +27,9 @@ const HINTS: Record<string, string> = {
   AccessManagedUnauthorized: "the signing account does not hold the role this function needs (choose it with --as or PRIVATE_KEY)",
   PatentRegistryNotOwner: "only the patent's owner may do this",
   PatentRegistryTransferPending: "a transfer of this patent awaits registration; register, refuse or cancel it first",
+  ExchangePatentListed: "the patent is listed on the exchange; cancel the listing first (tianfu exchange cancel <listingId>)",
+  ExchangeNotVenue: "name an open venue (chengdu or chongqing) with --venue",
+  ExchangeBrokerNotOfVenue: "the broker must be accredited by the venue named with it",
 };
 
 export function createProgram(ctx: CliContext): Command {

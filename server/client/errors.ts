@@ -1,6 +1,7 @@
 import { ErrorFragment, Interface, Result, getAddress, isHexString, type InterfaceAbi, type ParamType } from "ethers";
 import * as typechain from "../../typechain-types";
 import { Act, LegalStatus, PatentKind, TransferStatus } from "../chain/roles";
+import { ListingStatus, OfferStatus } from "../chain/exchange";
 
 /**
  * Revert decoding for the ledger. Any revert (from estimateGas, eth_call or a failed receipt) becomes a
@@ -37,6 +38,8 @@ const ENUMS: Record<string, Record<number, string>> = {
   "enum LegalStatus": LegalStatus,
   "enum Act": Act,
   "enum TransferStatus": TransferStatus,
+  "enum ListingStatus": ListingStatus,
+  "enum OfferStatus": OfferStatus,
 };
 
 /** Arguments declared as plain integers that carry an enum (error name -> argument name -> enum type). */

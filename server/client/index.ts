@@ -5,3 +5,4 @@ export * from "./records";
 export * from "./import";
 export * from "./inventory";
 export * from "./ipc";
+export * from "./exchange";

@@ -15,6 +15,8 @@ export async function fixtureDeployments(ledger: LedgerContracts): Promise<Deplo
       LedgerAccessManager: await ledger.accessManager.getAddress(),
       PatentRegistry: await ledger.registry.getAddress(),
       DemoSettlementToken: await ledger.token.getAddress(),
+      Venues: await ledger.venues.getAddress(),
+      Exchange: await ledger.exchange.getAddress(),
     },
   };
 }
