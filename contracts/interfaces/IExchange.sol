@@ -41,8 +41,8 @@ interface IExchange {
 
     /// @notice The admin allowed or disallowed a settlement token for new listings.
     event TokenAllowed(address indexed token, bool allowed);
-    /// @notice A patent was listed; `listing` is what every later call passes back.
-    event Listed(uint256 indexed listingId, uint256 indexed patentId, address indexed seller, Listing listing);
+    /// @notice A patent was listed. `Listing({listingId, seller, terms})` is what every later call passes back.
+    event Listed(uint256 indexed listingId, uint256 indexed patentId, address indexed seller, ListingParams terms);
     /// @notice The seller or the listing venue withdrew an open listing; the patent is unlocked.
     event ListingCancelled(uint256 indexed listingId, uint256 indexed patentId, address indexed by);
     /// @notice An open listing past its expiry was closed; the patent is unlocked.
@@ -108,14 +108,17 @@ interface IExchange {
 
     // ---------------------------------------------------------------- admin
 
-    /// @notice Allows or disallows `token` as the settlement token of new listings (admin).
+    /// @notice Allows or disallows `token` as the settlement token of new listings (admin). Only standard
+    /// ERC-20s: the exchange credits the amounts it asked for, so fee-on-transfer or rebasing tokens must not
+    /// be allowed. Disallowing a token leaves existing listings, offers and balances in it intact.
     function allowToken(IERC20 token, bool allowed) external;
 
     // ---------------------------------------------------------------- sellers and venues
 
-    /// @notice The patent's owner lists it through `params.venue` (an account with Roles.VENUE; a named broker
-    /// must be accredited by it); locks it with LOCK_LISTED (Act.List, so a pledged patent needs the pledgee's
-    /// consent to the listing). The venue's fee and the brokers' shares are read when the trade is made.
+    /// @notice The patent's owner lists it through `params.venue` (an account with Roles.VENUE or, when a broker
+    /// is named, the venue that accredits the broker; the trade checks the venue is open); locks it with
+    /// LOCK_LISTED (Act.List, so a pledged patent needs the pledgee's consent to the listing). The venue's fee
+    /// and the brokers' shares are read when the trade is made.
     function list(ListingParams calldata params) external returns (uint256 listingId);
 
     /// @notice The seller, or the listing venue, withdraws an open listing; unlocks the patent.

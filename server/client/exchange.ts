@@ -83,6 +83,15 @@ export interface SignedOfferFile {
   signature: string;
 }
 
+/** The listing to pass back, from the arguments of a `Listed` event: `{listingId, seller, terms}`. */
+export function listingFromEvent(args: Result): ListingStruct {
+  return {
+    listingId: args.getValue("listingId") as bigint,
+    seller: args.getValue("seller") as string,
+    terms: (args.getValue("terms") as Result).toObject(true) as ListingParamsStruct,
+  };
+}
+
 /** The exchange side of the client library: listings, offers, signed offers, settlement and withdrawals. */
 export function createExchangeClient(base: LedgerClient) {
   const address = base.deployments.contracts.Exchange;
@@ -117,7 +126,7 @@ export function createExchangeClient(base: LedgerClient) {
     const events = await exchange.queryFilter(exchange.filters.Listed(listingId), base.deployments.deploymentBlock);
     const last = events.at(-1);
     if (!last) throw new LedgerClientError(`no listing #${listingId}`);
-    return (last.args.listing as unknown as Result).toObject(true) as ListingStruct;
+    return listingFromEvent(last.args as unknown as Result);
   }
 
   async function offerOf(offerId: bigint): Promise<OfferTermsStruct> {

@@ -6,6 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { ListingKind, OfferStatus, ListingStatus, type SignedOfferValue } from "../../server/chain/exchange";
 import { fcParams } from "../helpers/properties";
+import { listingFromEvent } from "../../server/client/exchange";
 import { DAY, exchangeFixture, licenceParams, saleParams, signOffer, today, type ExchangeFixture } from "./fixtures";
 import type { ListingStruct, OfferTermsStruct } from "../../typechain-types/contracts/exchange/Exchange";
 
@@ -50,7 +51,7 @@ function record(f: ExchangeFixture, m: Model, receipt: ContractTransactionReceip
     if (log.address !== f.exchangeAddress) continue;
     const parsed = f.exchange.interface.parseLog(log);
     if (!parsed) continue;
-    if (parsed.name === "Listed") m.listings.push(parsed.args.listing.toObject(true) as ListingStruct);
+    if (parsed.name === "Listed") m.listings.push(listingFromEvent(parsed.args));
     if (parsed.name === "OfferMade") {
       m.offers.push({ offerId: parsed.args.offerId as bigint, offer: parsed.args.offer.toObject(true) as OfferTermsStruct });
     }

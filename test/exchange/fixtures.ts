@@ -7,6 +7,7 @@ import { chinaDayOf } from "../../server/chain/cnipa";
 import { ListingKind, OFFER_TYPES, exchangeDomain, type SignedOfferValue } from "../../server/chain/exchange";
 import { LicenceKind } from "../../server/chain/licensing";
 import type { Exchange } from "../../typechain-types";
+import { listingFromEvent } from "../../server/client/exchange";
 import type {
   ListingParamsStruct,
   ListingStruct,
@@ -95,7 +96,7 @@ export async function listingOf(exchange: Exchange, tx: ContractTransactionRespo
   const receipt = await tx.wait();
   for (const log of receipt!.logs) {
     const parsed = exchange.interface.parseLog(log);
-    if (parsed?.name === "Listed") return parsed.args.listing.toObject(true) as ListingStruct;
+    if (parsed?.name === "Listed") return listingFromEvent(parsed.args);
   }
   throw new Error("no Listed event");
 }
