@@ -138,9 +138,12 @@ contract Exchange is
             if (!isVenue) revert ExchangeNotVenue(params.venue);
         }
         Listing memory listing = Listing({listingId: uint64(listingId), seller: msg.sender, terms: params});
-        uint256 kind = params.kind == ListingKind.Sale
-            ? KIND_SALE
-            : params.licenceKind == LicenceKind.NonExclusive ? KIND_PLAIN_LICENCE : KIND_STRONG_LICENCE;
+        uint256 kind = KIND_SALE;
+        if (params.kind == ListingKind.Licence) {
+            LicenceKind lk = params.licenceKind;
+            if (lk == LicenceKind.Sublicence) revert ExchangeLicenceKindNotListable(lk);
+            kind = lk == LicenceKind.NonExclusive ? KIND_PLAIN_LICENCE : KIND_STRONG_LICENCE;
+        }
         _listings[patentId] = bytes32(
             (uint256(keccak256(abi.encode(listing))) & HASH_MASK) | (sequence << 8) | kind | uint256(ListingStatus.Open)
         );

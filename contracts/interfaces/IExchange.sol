@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {Act} from "../libraries/PatentTypes.sol";
+import {LicenceKind} from "../libraries/LicenceTypes.sol";
 import {
     Listing,
     ListingParams,
@@ -79,6 +80,8 @@ interface IExchange {
     error ExchangeZeroPrice();
     /// @notice The patent has been listed `LISTINGS_PER_PATENT - 1` times.
     error ExchangeTooManyListings(uint256 patentId);
+    /// @notice Sublicences are granted by licensees, not listed by owners.
+    error ExchangeLicenceKindNotListable(LicenceKind kind);
     error ExchangeBadExpiry(uint64 expiry, uint256 now);
     error ExchangeNotVenue(address venue);
     error ExchangeBrokerNotOfVenue(address venue, address broker);

@@ -141,10 +141,12 @@ describe("Exchange", () => {
 
     it("reverts with ExchangeBadExpiry for an expiry not in the future", async () => {
       const f = await loadFixture(exchangeFixture);
-      const now = BigInt(await time.latest());
-      await expect(f.exchange.connect(f.uniA).list(await saleParams(f, f.ids[0]!, { expiry: now })))
+      const params = await saleParams(f, f.ids[0]!);
+      const at = BigInt(await time.latest()) + 100n;
+      await time.setNextBlockTimestamp(at);
+      await expect(f.exchange.connect(f.uniA).list({ ...params, expiry: at }))
         .to.be.revertedWithCustomError(f.exchange, "ExchangeBadExpiry")
-        .withArgs(now, now + 1n);
+        .withArgs(at, at);
     });
 
     it("reverts with ExchangeNotVenue when the venue has no VENUE role", async () => {
@@ -159,6 +161,13 @@ describe("Exchange", () => {
       await expect(f.exchange.connect(f.uniA).list(await saleParams(f, f.ids[0]!, { broker: f.brokerB.address })))
         .to.be.revertedWithCustomError(f.exchange, "ExchangeBrokerNotOfVenue")
         .withArgs(f.chengdu.address, f.brokerB.address);
+    });
+
+    it("reverts with ExchangeLicenceKindNotListable for a sublicence", async () => {
+      const f = await loadFixture(exchangeFixture);
+      await expect(f.exchange.connect(f.uniA).list(await licenceParams(f, f.ids[0]!, { licenceKind: LicenceKind.Sublicence })))
+        .to.be.revertedWithCustomError(f.exchange, "ExchangeLicenceKindNotListable")
+        .withArgs(LicenceKind.Sublicence);
     });
 
     it("reverts with PatentRegistryAlreadyLocked when the patent is already listed", async () => {
