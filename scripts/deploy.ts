@@ -4,6 +4,7 @@ import {
   type AuctionHouse,
   DemoSettlementToken__factory,
   EquityDeals__factory,
+  Exchange__factory,
   LedgerAccessManager__factory,
   PatentRegistry__factory,
   Pledges__factory,
@@ -11,6 +12,7 @@ import {
   Venues__factory,
   type DemoSettlementToken,
   type EquityDeals,
+  type Exchange,
   type LedgerAccessManager,
   type PatentRegistry,
   Licensing__factory,
@@ -34,6 +36,7 @@ export interface LedgerContracts {
   equityDeals: EquityDeals;
   venues: Venues;
   auctionHouse: AuctionHouse;
+  exchange: Exchange;
 }
 
 /** The Solidity contract name of each deployed contract: the keys of the deployments file. */
@@ -48,6 +51,7 @@ export const CONTRACT_NAMES: Record<keyof LedgerContracts, string> = {
   equityDeals: "EquityDeals",
   venues: "Venues",
   auctionHouse: "AuctionHouse",
+  exchange: "Exchange",
 };
 
 /** Addresses by Solidity contract name, as the deployments file lists them. */
@@ -97,6 +101,9 @@ export const FUNCTION_ROLES = {
   },
   AuctionHouse: {
     ADMIN: ["setRules"],
+  },
+  Exchange: {
+    ADMIN: ["allowToken"],
   },
 } as const;
 
@@ -164,6 +171,16 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
   await restrict(accessManager, auctionHouse, FUNCTION_ROLES.AuctionHouse);
   await (await registry.setLockModule(LockBits.DISPOSAL, await auctionHouse.getAddress())).wait();
   await (await registry.setLockModule(LockBits.AUCTION, await auctionHouse.getAddress())).wait();
+  const exchange = await new Exchange__factory(admin).deploy(
+    authority,
+    await registry.getAddress(),
+    await licensing.getAddress(),
+    await venues.getAddress(),
+  );
+  await exchange.waitForDeployment();
+  await restrict(accessManager, exchange, FUNCTION_ROLES.Exchange);
+  await (await registry.setLockModule(LockBits.LISTED, await exchange.getAddress())).wait();
+  await (await exchange.allowToken(await token.getAddress(), true)).wait();
 
   const toGrant: [bigint, string[]][] = [
     [Roles.REGISTRAR, grants.registrars],
@@ -176,9 +193,10 @@ export async function deployLedger(admin: Signer, grants: RoleGrants): Promise<L
     // Royalties deposits escrowed licence fees with the Pledges contract (depositProceeds admits modules).
     [Roles.MODULE, [await royalties.getAddress()]],
     [Roles.MODULE, [await auctionHouse.getAddress()]],
+    [Roles.MODULE, [await exchange.getAddress()]],
   ];
   for (const [role, accounts] of toGrant) {
     for (const account of accounts) await (await accessManager.grantRole(role, account, 0)).wait();
   }
-  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals, venues, auctionHouse };
+  return { accessManager, registry, token, licensing, royalties, pledges, valuations, equityDeals, venues, auctionHouse, exchange };
 }

@@ -3,6 +3,9 @@ import type { LedgerContracts } from "./deploy";
 import { DEMO_PATENTS, demoPatent, demoPatentId, demoScenarioMask, type DemoPatent } from "./demo/patents";
 import { dayOf, parseCnipaNumber } from "../server/chain/cnipa";
 import { LegalStatus } from "../server/chain/roles";
+import { ListingKind } from "../server/chain/exchange";
+import { FIELD_CLASSES, LicenceKind, TERRITORIES, scopeMask } from "../server/chain/licensing";
+import { chinaDayOf } from "../server/chain/cnipa";
 import type { PatentRegistrationStruct } from "../typechain-types/contracts/registry/PatentRegistry";
 import {
   declareBenefitShares,
@@ -34,6 +37,8 @@ export interface SeedSummary {
   evaluations: number;
   inventoryUpdates: number;
   rights: RightsSummary;
+  venues: number;
+  listings: number;
 }
 
 interface SeedStep {
@@ -228,6 +233,62 @@ const inventoryUpdates: SeedStep = {
   },
 };
 
+/** The exchange venues of the demo and their fees (basis points). */
+export const DEMO_VENUES: readonly { account: string; name: string; feeBps: number }[] = [
+  { account: "chengdu", name: "成都知识产权交易中心", feeBps: 200 },
+  { account: "chongqing", name: "重庆知识产权交易中心", feeBps: 150 },
+];
+
+/** Demo listings: a patent for sale through Chengdu, a non-exclusive licence through Chongqing. */
+export const DEMO_LISTINGS: readonly { patent: string; venue: string; kind: ListingKind; price: bigint }[] = [
+  { patent: "uestc-mmwave-beamforming", venue: "chengdu", kind: ListingKind.Sale, price: 120_000_000n }, // 1,200,000.00 dCNY
+  { patent: "swjtu-autonomous-train-control", venue: "chongqing", kind: ListingKind.Licence, price: 8_000_000n }, // 80,000.00 dCNY
+];
+
+/** The Chengdu and Chongqing venues open; two patents are listed, open on every venue. */
+const market: SeedStep = {
+  name: "venues and listings",
+  async run({ ledger, signer, log }, summary) {
+    for (const v of DEMO_VENUES) {
+      await mined(ledger.venues.connect(signer(v.account)).openVenue(v.name, v.feeBps));
+      summary.venues += 1;
+    }
+    const provider = signer("admin").provider;
+    const latest = provider ? await provider.getBlock("latest") : null;
+    if (!latest) throw new Error("no latest block");
+    const today = chinaDayOf(latest.timestamp);
+    const token = await ledger.token.getAddress();
+    for (const l of DEMO_LISTINGS) {
+      const p = demoPatent(l.patent);
+      const licence = l.kind === ListingKind.Licence;
+      await mined(
+        ledger.exchange.connect(signer(p.holder)).list({
+          patentId: demoPatentId(l.patent),
+          kind: l.kind,
+          venue: await signer(l.venue).getAddress(),
+          broker: "0x0000000000000000000000000000000000000000",
+          token,
+          price: l.price,
+          expiry: BigInt(latest.timestamp + 180 * 86_400),
+          licenceKind: licence ? LicenceKind.NonExclusive : 0,
+          sublicensable: false,
+          scope: licence
+            ? {
+                fields: scopeMask(FIELD_CLASSES, ["C37"]), // railway, ship, aerospace and other transport equipment
+                territories: scopeMask(TERRITORIES, ["51", "50"]), // Sichuan and Chongqing
+                startDay: today,
+                endDay: today + 3 * 365,
+              }
+            : { fields: 0n, territories: 0n, startDay: 0, endDay: 0 },
+          contractHash: id(`tianfu-demo-listing-contract:${l.patent}`),
+        }),
+      );
+      summary.listings += 1;
+      log?.(`listed ${l.patent} (${ListingKind[l.kind]}) through ${l.venue}`);
+    }
+  },
+};
+
 /** The seed steps in order: the inventories and their life, then the rights on them (scripts/demo/rights.ts). */
 export const SEED_STEPS: readonly SeedStep[] = [
   registerInventories,
@@ -241,6 +302,7 @@ export const SEED_STEPS: readonly SeedStep[] = [
   { name: "valuations", run: (opts, summary) => valuations(opts, summary.rights) },
   { name: "pledges", run: (opts, summary) => pledges(opts, summary.rights) },
   { name: "equity deal", run: (opts, summary) => equityDeal(opts, summary.rights) },
+  market,
 ];
 
 export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
@@ -251,6 +313,8 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedSummary> {
     evaluations: 0,
     inventoryUpdates: 0,
     rights: { licences: 0, openLicences: 0, royaltyPayments: 0, valuations: 0, pledges: { registered: 0, pending: 0 }, equityDeals: 0 },
+    venues: 0,
+    listings: 0,
   };
   for (const step of SEED_STEPS) {
     opts.log?.(`seed: ${step.name}`);

@@ -12,6 +12,7 @@ import { pledgeCommand } from "./commands/pledge";
 import { valuationCommand } from "./commands/valuation";
 import { equityCommand, warrantCommand } from "./commands/equity";
 import { RIGHTS_HINTS } from "./commands/rights-hints";
+import { exchangeCommand } from "./commands/exchange";
 
 /** A command module adds its command(s) to the program. New domains (licence, pledge, ...) add one here. */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandModule[] = [
   valuationCommand,
   equityCommand,
   warrantCommand,
+  exchangeCommand,
 ];
 
 /** Hints shown under some decoded errors. */
@@ -40,6 +42,9 @@ const HINTS: Record<string, string> = {
   PatentRegistryNotOwner: "only the patent's owner may do this",
   PatentRegistryTransferPending: "a transfer of this patent awaits registration; register, refuse or cancel it first",
   ...RIGHTS_HINTS,
+  ExchangePatentListed: "the patent is listed on the exchange; cancel the listing first (tianfu exchange cancel <listingId>)",
+  ExchangeNotVenue: "name an open venue (chengdu or chongqing) with --venue",
+  ExchangeBrokerNotOfVenue: "the broker must be accredited by the venue named with it",
 };
 
 export function createProgram(ctx: CliContext): Command {

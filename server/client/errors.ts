@@ -3,6 +3,7 @@ import * as typechain from "../../typechain-types";
 import { Act, LegalStatus, PatentKind, TransferStatus } from "../chain/roles";
 import { FeeMethod, FeeTrigger, LicenceKind, LicenceStatus } from "../chain/licensing";
 import { DealStatus, PledgedPatentStatus, PledgeStatus, WarrantStatus } from "../chain/financing";
+import { ListingStatus, OfferStatus } from "../chain/exchange";
 
 /**
  * Revert decoding for the ledger. Any revert (from estimateGas, eth_call or a failed receipt) becomes a
@@ -47,6 +48,8 @@ const ENUMS: Record<string, Record<number, string>> = {
   "enum PledgedPatentStatus": PledgedPatentStatus,
   "enum DealStatus": DealStatus,
   "enum WarrantStatus": WarrantStatus,
+  "enum ListingStatus": ListingStatus,
+  "enum OfferStatus": OfferStatus,
 };
 
 /** Arguments declared as plain integers that carry an enum (error name -> argument name -> enum type). */

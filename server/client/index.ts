@@ -7,3 +7,4 @@ export * from "./inventory";
 export * from "./ipc";
 export * from "./rights";
 export * from "./units";
+export * from "./exchange";

@@ -133,5 +133,16 @@ describe("demo seed", () => {
       expect(f.summary.rights.equityDeals).to.equal(1);
       expect((await f.equityDeals.deal(1n)).status).to.equal(BigInt(DealStatus.Executed));
     });
+
+    it("opens the Chengdu and Chongqing venues and lists two patents, locked while listed", async () => {
+      const f = await loadFixture(seededFixture);
+      expect(f.summary.venues).to.equal(2);
+      expect(f.summary.listings).to.equal(2);
+      expect(await f.venues.feeBps(f.signers[demoAccount("chengdu").index]!.address)).to.equal(200);
+      expect(await f.venues.feeBps(f.signers[demoAccount("chongqing").index]!.address)).to.equal(150);
+      for (const key of ["uestc-mmwave-beamforming", "swjtu-autonomous-train-control"]) {
+        expect(await f.registry.isLocked(demoPatentId(key), LockBits.LISTED), key).to.equal(true);
+      }
+    });
   });
 });
