@@ -37,6 +37,23 @@ const EnvSchema = z.object({
     .min(1, "must be at least 1")
     .max(100_000, "must be at most 100000")
     .default(64),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: "expected a whole number of requests per minute" })
+    .int("expected a whole number of requests per minute")
+    .min(0, "must not be negative (0 turns the limit off)")
+    .default(1200),
+  MIN_BLOCK_WAIT_MS: z.coerce
+    .number({ error: "expected milliseconds" })
+    .int("expected whole milliseconds")
+    .min(0, "must not be negative")
+    .max(10_000, "must be at most 10000")
+    .default(2000),
+  SEARCH_SCAN_LIMIT: z.coerce
+    .number({ error: "expected a whole number of patents" })
+    .int("expected a whole number of patents")
+    .min(100, "must be at least 100")
+    .max(1_000_000, "must be at most 1000000")
+    .default(20_000),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -57,6 +74,12 @@ export interface Config {
   reorgWindow: number;
   /** Blocks the indexer waits behind the head before applying a block. */
   confirmations: number;
+  /** Requests per minute and client address the API answers before 429 (0: no limit). */
+  rateLimitPerMinute: number;
+  /** How long a request with `minBlock` waits for the index before answering 409 INDEX_BEHIND. */
+  minBlockWaitMs: number;
+  /** Most patents a search examines for filters without an index before it answers a partial page. */
+  searchScanLimit: number;
 }
 
 /** Where the local system keeps its files under DATA_DIR. */
@@ -99,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     confirmations: e.CONFIRMATIONS,
     reorgWindow: e.REORG_WINDOW,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    minBlockWaitMs: e.MIN_BLOCK_WAIT_MS,
+    searchScanLimit: e.SEARCH_SCAN_LIMIT,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Config } from "./config";
 import { readDeployments, type Deployments } from "./chain/deployments";
 import { createLogger, type Logger } from "./logger";
 import type { Indexer, Queries } from "./indexer";
+import type { Store } from "./store/db";
 
 /** Everything a part of the gateway needs, passed explicitly to `createX(ctx)` factories. */
 export interface AppContext {
@@ -12,7 +13,7 @@ export interface AppContext {
   provider: Provider;
   deployments: Deployments;
   /** The block follower and the read model over its LevelDB; absent when the gateway runs without one. */
-  index?: { indexer: Indexer; queries: Queries };
+  index?: { indexer: Indexer; queries: Queries; store: Store };
 }
 
 /**

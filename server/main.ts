@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     confirmations: config.confirmations,
     reorgWindow: config.reorgWindow,
   });
-  ctx.index = { indexer, queries: createQueries(db) };
+  ctx.index = { indexer, queries: createQueries(db), store: db };
   indexer.start();
   let server: Server;
   try {

@@ -1,32 +1,81 @@
 import express, { type Express } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
 import type { AppContext } from "../context";
-import { errorHandler, notFound } from "./errors";
-import { createHealthRouter } from "./routes/health";
-import { createDigestRouter } from "./routes/digest";
+import { createApiRouter, type ApiRouter } from "./endpoint";
+import { ApiError, errorHandler, notFound } from "./errors";
+import { createMetrics } from "./metrics";
+import { buildOpenApiDocument, renderDocsPage } from "./openapi";
+import { registerDigest } from "./routes/digest";
+import { registerHealth } from "./routes/health";
 
 /** Largest JSON body the API accepts. */
 export const BODY_LIMIT = "100kb";
+
+export const API_INFO = {
+  title: "Tianfu IP Ledger gateway",
+  version: "1",
+  description:
+    "Read API over the ledger's index: patents, their history and the programme's indicators. Every indexed answer carries " +
+    "`block` (number and hash) it was true at; `minBlock` waits briefly for the index. Errors are " +
+    '`{ "error": { "code", "message", "details" } }`. Lists are cursor-paginated: pass `next` back as `cursor`.',
+};
+
+/** The routers of the API, one per audience, in mount order (the OpenAPI document lists them so). */
+export function createRouters(ctx: AppContext): ApiRouter[] {
+  const gateway = createApiRouter(ctx, "gateway");
+  registerHealth(gateway, ctx);
+  registerDigest(gateway, ctx);
+  return [gateway];
+}
 
 /** The gateway's HTTP application, without `listen` (tests drive it with supertest). */
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
+    }),
+  );
+  const metrics = createMetrics(ctx);
+  app.use(metrics.middleware);
+  if (ctx.config.rateLimitPerMinute > 0) {
+    app.use(
+      rateLimit({
+        windowMs: 60_000,
+        limit: ctx.config.rateLimitPerMinute,
+        standardHeaders: "draft-8",
+        legacyHeaders: false,
+        handler: (_req, _res, next, options) => {
+          next(new ApiError(429, "RATE_LIMITED", "too many requests: retry later", { limitPerMinute: options.limit }));
+        },
+      }),
+    );
+  }
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms }, "request");
-    });
-    next();
-  });
 
-  // One router per audience under /v1 (exchange, financing, audit, stats land with their issues).
+  const routers = createRouters(ctx);
   const v1 = express.Router();
-  v1.use(createHealthRouter(ctx));
-  v1.use(createDigestRouter(ctx));
+  for (const r of routers) v1.use(r.router);
   app.use("/v1", v1);
+
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  const openApi = () => (document ??= buildOpenApiDocument(routers.flatMap((r) => r.operations), API_INFO));
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApi());
+  });
+  let page: string | undefined;
+  app.get("/docs", (_req, res) => {
+    res.type("html").send((page ??= renderDocsPage(openApi())));
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   app.use(notFound);
   app.use(errorHandler(ctx.logger));

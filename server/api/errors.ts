@@ -10,7 +10,29 @@ export type ErrorCode =
   | "CHAIN_UNAVAILABLE"
   | "INDEX_UNAVAILABLE"
   | "NOT_INDEXED"
+  | "INDEX_BEHIND"
+  | "INVALID_PATENT_NUMBER"
+  | "INVALID_CURSOR"
+  | "PATENT_NOT_FOUND"
+  | "RATE_LIMITED"
   | "INTERNAL";
+
+/** Every code with its meaning (documented in the OpenAPI document's error schema). */
+export const ERROR_CODES: Record<ErrorCode, string> = {
+  BAD_REQUEST: "a parameter, query or body does not match the schema; details lists each problem",
+  MALFORMED_JSON: "the request body is not valid JSON",
+  PAYLOAD_TOO_LARGE: "the request body is larger than the limit",
+  NOT_FOUND: "no route answers this method and path",
+  CHAIN_UNAVAILABLE: "the chain node does not answer",
+  INDEX_UNAVAILABLE: "this gateway runs without an index",
+  NOT_INDEXED: "the block asked for is beyond the index",
+  INDEX_BEHIND: "the index did not reach minBlock within the wait",
+  INVALID_PATENT_NUMBER: "the CNIPA number is malformed or its check digit is wrong",
+  INVALID_CURSOR: "the cursor is not one this query returned",
+  PATENT_NOT_FOUND: "no patent with this number is registered on the ledger",
+  RATE_LIMITED: "too many requests from this client; retry after the time in the RateLimit headers",
+  INTERNAL: "an unexpected error in the gateway (logged)",
+};
 
 /** The one error body of the API: `{ "error": { "code", "message", "details" } }`. */
 export interface ErrorBody {

@@ -27,6 +27,9 @@ describe("config", () => {
         logLevel: "info",
         confirmations: 0,
         reorgWindow: 64,
+        rateLimitPerMinute: 1200,
+        minBlockWaitMs: 2000,
+        searchScanLimit: 20_000,
       });
     });
 
@@ -41,6 +44,9 @@ describe("config", () => {
         LOG_LEVEL: "debug",
         CONFIRMATIONS: "6",
         REORG_WINDOW: "128",
+        RATE_LIMIT_PER_MINUTE: "0",
+        MIN_BLOCK_WAIT_MS: "500",
+        SEARCH_SCAN_LIMIT: "5000",
       });
       expect(config).to.deep.equal({
         host: "0.0.0.0",
@@ -53,6 +59,9 @@ describe("config", () => {
         logLevel: "debug",
         confirmations: 6,
         reorgWindow: 128,
+        rateLimitPerMinute: 0,
+        minBlockWaitMs: 500,
+        searchScanLimit: 5000,
       });
     });
 

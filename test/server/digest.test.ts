@@ -25,7 +25,7 @@ describe("gateway with its index (Anvil)", () => {
       provider: providerFor(node.url),
       deployments: ledger.deployments,
     });
-    ctx.index = { indexer, queries: createQueries(store.store) };
+    ctx.index = { indexer, queries: createQueries(store.store), store: store.store };
   });
 
   after(async () => {

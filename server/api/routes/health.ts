@@ -1,6 +1,33 @@
-import { Router } from "express";
+import { z } from "zod";
 import type { AppContext } from "../../context";
+import type { ApiRouter } from "../endpoint";
 import { ApiError } from "../errors";
+
+const BlockPoint = z.object({ number: z.number().int(), hash: z.string() });
+
+export const HealthSchema = z
+  .object({
+    chainId: z.number().int(),
+    head: BlockPoint.describe("the node's latest block"),
+    indexed: z
+      .object({ number: z.number().int(), hash: z.string().nullable() })
+      .nullable()
+      .describe("the indexer's last applied block; null until the indexer runs"),
+    lag: z.number().int().nullable().describe("head.number - indexed.number; null until the indexer runs"),
+    deploymentBlock: z.number().int(),
+    contracts: z.record(z.string(), z.string()).describe("contract addresses by Solidity contract name"),
+    indexer: z
+      .object({
+        state: z.string(),
+        reachable: z.boolean(),
+        lastError: z.object({ name: z.string(), message: z.string() }).nullable(),
+        halt: z.object({ code: z.string(), message: z.string() }).nullable(),
+        reorgs: z.number().int(),
+      })
+      .optional()
+      .describe("the follower's state, when the gateway runs an indexer"),
+  })
+  .meta({ id: "Health" });
 
 /** Answer of `GET /v1/health`. */
 export interface HealthResponse {
@@ -35,10 +62,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function createHealthRouter(ctx: AppContext): Router {
-  const router = Router();
-
-  router.get("/health", async (_req, res) => {
+/** `GET /v1/health`: chain id, node head, indexed block, lag, contract addresses. */
+export function registerHealth(api: ApiRouter, ctx: AppContext): void {
+  api.get({
+    path: "/health",
+    operationId: "getHealth",
+    summary: "Chain id, node head, indexed block, lag and contract addresses",
+    response: HealthSchema,
+    errors: { 503: ["CHAIN_UNAVAILABLE"] },
+    indexed: "none",
+    async handler() {
     let head: { number: number; hash: string };
     let chainId: number;
     try {
@@ -73,8 +106,8 @@ export function createHealthRouter(ctx: AppContext): Router {
       deploymentBlock: ctx.deployments.deploymentBlock,
       contracts: ctx.deployments.contracts,
     };
-    res.json(body);
+    return body;
+    },
   });
-
-  return router;
 }
+

@@ -1,0 +1,202 @@
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import type { AppContext } from "../context";
+import { ApiError, type ErrorCode } from "./errors";
+
+/**
+ * The API's one way to declare a route: zod schemas for path parameters, query and answer, plus the
+ * handler. The same declaration drives validation (400 with every problem listed), the block stamp and
+ * `minBlock` wait of indexed answers, and the OpenAPI document (openapi.ts reads `operations`).
+ */
+
+/** The indexed block an answer was true at. `hash` is null only before the first block is indexed. */
+export const BlockRef = z
+  .object({
+    number: z.number().int().describe("the indexed block number"),
+    hash: z.string().nullable().describe("its hash"),
+  })
+  .meta({ id: "BlockRef", description: "The indexed block the answer was true at." });
+export type BlockRef = z.infer<typeof BlockRef>;
+
+/** Decimal digits as a whole number (query strings carry text). */
+export const digits = (what: string, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, `${what}: decimal digits`)
+    .transform(Number)
+    .pipe(z.number().int().max(max, `${what}: at most ${max}`));
+
+export const MinBlockQuery = z.object({
+  minBlock: digits("minBlock")
+    .optional()
+    .describe("answer only once the index has reached this block: waits briefly, else 409 INDEX_BEHIND"),
+});
+
+type ObjectSchema = z.ZodObject;
+type EmptyObject = z.ZodObject<Record<never, z.ZodType>>;
+
+export interface EndpointSpec<P extends ObjectSchema, Q extends ObjectSchema, R extends z.ZodType> {
+  /** OpenAPI path relative to the router's mount point, `{name}` for parameters. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  /** The 200 answer (without `block`, which indexed answers get added). */
+  response: R;
+  /** Other statuses the endpoint answers, with the error codes they carry (for the document). */
+  errors?: Partial<Record<number, ErrorCode[]>>;
+  /**
+   * "read": the answer comes from the index and carries the block it was read at (checked unchanged
+   * across the read); "self": the handler's answer carries its own `block`; "none": no index needed.
+   */
+  indexed: "read" | "self" | "none";
+  /** Other media types of the 200 answer (e.g. text/csv), for the document. */
+  alsoProduces?: string[];
+  handler: (input: { params: z.output<P>; query: z.output<Q>; req: Request; res: Response }) => Promise<z.input<R> | undefined>;
+}
+
+export interface Operation {
+  method: "get";
+  /** Full OpenAPI path, e.g. /v1/patents/{number}. */
+  path: string;
+  tag: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  params?: ObjectSchema;
+  query?: ObjectSchema;
+  response: z.ZodType;
+  errors: Partial<Record<number, ErrorCode[]>>;
+  indexed: "read" | "self" | "none";
+  alsoProduces: string[];
+}
+
+export interface ApiRouter {
+  router: Router;
+  operations: Operation[];
+  get<P extends ObjectSchema = EmptyObject, Q extends ObjectSchema = EmptyObject, R extends z.ZodType = z.ZodType>(
+    spec: EndpointSpec<P, Q, R>,
+  ): void;
+}
+
+/** One problem of a request, as listed in a 400's details. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** An issue raised by a schema may carry the API error code to answer with (e.g. INVALID_PATENT_NUMBER). */
+export interface CodedIssueParams {
+  apiCode: ErrorCode;
+}
+
+function problemsOf(error: z.ZodError, where: string): { code: ErrorCode; problems: Problem[] } {
+  let code: ErrorCode = "BAD_REQUEST";
+  const problems = error.issues.map((issue) => {
+    const params = (issue as { params?: Partial<CodedIssueParams> }).params;
+    if (params?.apiCode) code = params.apiCode;
+    const path = issue.path.map(String).join(".");
+    return { path: path === "" ? where : path, message: issue.message };
+  });
+  return { code, problems };
+}
+
+function validate<S extends ObjectSchema>(schema: S | undefined, value: unknown, where: "params" | "query"): z.output<S> {
+  const parsed = (schema ?? z.strictObject({})).safeParse(value ?? {});
+  if (parsed.success) return parsed.data as z.output<S>;
+  const { code, problems } = problemsOf(parsed.error, where);
+  const message = code === "BAD_REQUEST" ? `invalid ${where === "params" ? "path parameter" : "query"}` : problems[0]!.message;
+  throw new ApiError(400, code, message, problems);
+}
+
+const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ":$1");
+
+/** The indexed block as stored (the cursor), or a 503 when the gateway has no index. */
+export async function indexedBlock(ctx: AppContext): Promise<BlockRef> {
+  if (!ctx.index) throw new ApiError(503, "INDEX_UNAVAILABLE", "this gateway runs without an index");
+  const cursor = await ctx.index.queries.indexedBlock();
+  return cursor ? { number: cursor.number, hash: cursor.hash } : { number: Math.max(0, ctx.deployments.deploymentBlock - 1), hash: null };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the index reaches `minBlock` (at most config.minBlockWaitMs), else 409 INDEX_BEHIND. */
+export async function awaitBlock(ctx: AppContext, minBlock: number): Promise<BlockRef> {
+  const deadline = Date.now() + ctx.config.minBlockWaitMs;
+  for (;;) {
+    const at = await indexedBlock(ctx);
+    if (at.number >= minBlock) return at;
+    if (Date.now() >= deadline) {
+      throw new ApiError(409, "INDEX_BEHIND", `the index is at block ${at.number}, behind minBlock ${minBlock}`, {
+        minBlock,
+        indexed: at,
+        waitedMs: ctx.config.minBlockWaitMs,
+      });
+    }
+    await sleep(Math.min(25, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/** Reads tried while the indexer keeps moving the cursor underneath before the last one is answered. */
+const CONSISTENT_READ_TRIES = 3;
+
+/** A router for one audience; every route declared through `get` is validated and documented. */
+export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): ApiRouter {
+  const router = Router();
+  const operations: Operation[] = [];
+  return {
+    router,
+    operations,
+    get(spec) {
+      const query = spec.indexed === "none" ? spec.query : (spec.query ?? z.object({})).extend(MinBlockQuery.shape);
+      const strictQuery = query ? z.strictObject(query.shape) : undefined;
+      operations.push({
+        method: "get",
+        path: `${mount}${spec.path}`,
+        tag,
+        operationId: spec.operationId,
+        summary: spec.summary,
+        description: spec.description,
+        params: spec.params,
+        query: strictQuery,
+        response: spec.response,
+        errors: spec.errors ?? {},
+        indexed: spec.indexed,
+        alsoProduces: spec.alsoProduces ?? [],
+      });
+      router.get(expressPath(spec.path), async (req, res) => {
+        const params = validate(spec.params, req.params, "params");
+        const parsedQuery = validate(strictQuery, req.query, "query") as z.output<typeof spec.query & ObjectSchema> & {
+          minBlock?: number;
+        };
+        const input = { params, query: parsedQuery, req, res };
+        if (spec.indexed === "none") {
+          const body = await spec.handler(input);
+          if (body !== undefined) res.json(body);
+          return;
+        }
+        if (parsedQuery.minBlock !== undefined) await awaitBlock(ctx, parsedQuery.minBlock);
+        else await indexedBlock(ctx);
+        if (spec.indexed === "self") {
+          const body = await spec.handler(input);
+          if (body !== undefined) res.json(body);
+          return;
+        }
+        // The answer is true at `block` if the cursor did not move while it was read.
+        let block = await indexedBlock(ctx);
+        for (let attempt = 1; ; attempt++) {
+          const body = await spec.handler(input);
+          const after = await indexedBlock(ctx);
+          const stable = after.number === block.number && after.hash === block.hash;
+          if (stable || attempt >= CONSISTENT_READ_TRIES || res.headersSent) {
+            if (body !== undefined && !res.headersSent) res.json({ block: after, ...(body as object) });
+            return;
+          }
+          block = after;
+        }
+      });
+    },
+  };
+}
