@@ -10,6 +10,9 @@ import { createMetrics } from "./metrics";
 import { buildOpenApiDocument, renderDocsPage } from "./openapi";
 import { registerDigest } from "./routes/digest";
 import { registerHealth } from "./routes/health";
+import { createAuditRouter } from "./routes/audit";
+import { createExchangeRouter } from "./routes/exchange";
+import { createStatsRouter } from "./routes/stats";
 
 /** Largest JSON body the API accepts. */
 export const BODY_LIMIT = "100kb";
@@ -28,7 +31,7 @@ export function createRouters(ctx: AppContext): ApiRouter[] {
   const gateway = createApiRouter(ctx, "gateway");
   registerHealth(gateway, ctx);
   registerDigest(gateway, ctx);
-  return [gateway];
+  return [gateway, createExchangeRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx)];
 }
 
 /** The gateway's HTTP application, without `listen` (tests drive it with supertest). */

@@ -1,0 +1,176 @@
+import { z } from "zod";
+import type { AppContext } from "../../context";
+import { isoOfDay } from "../../chain/cnipa";
+import { LegalStatus } from "../../chain/roles";
+import type { PatentEntity } from "../../indexer";
+import { keys, prefixEnd } from "../../store/keys";
+import { BlockRef, createApiRouter, indexedBlock, type ApiRouter } from "../endpoint";
+import { DORMANT_YEARS, type Reader } from "../read";
+import { readerOf } from "./exchange";
+
+/**
+ * `GET /v1/stats`: the programme's indicators over every registered patent. They need one pass over the
+ * patents, so the gateway keeps a snapshot per indexed block: an answer is the latest snapshot (its
+ * `block` says when it was true); a newer one is computed in the background, or awaited when cheap
+ * (the last pass took under REFRESH_INLINE_MS) or when `minBlock` asks for it.
+ */
+
+const Rate = z.object({
+  registered: z.number().int(),
+  implemented: z.number().int(),
+  rate: z.number().describe("implemented / registered, 0 when none registered"),
+});
+
+export const StatsSchema = z
+  .object({
+    block: BlockRef,
+    asOfDate: z.string().describe("the day dormancy is judged at (gateway clock, China Standard Time)"),
+    patents: z.object({
+      registered: z.number().int(),
+      byStatus: z.record(z.string(), z.number().int()),
+      byKind: z.record(z.string(), z.number().int()),
+    }),
+    implementation: Rate.extend({
+      byRecord: z
+        .object({ transfer: z.number().int(), licence: z.number().int(), pledge: z.number().int(), equity: z.number().int() })
+        .describe("patents with at least one record of each kind"),
+    }).describe("implementation rate: share of registered patents with any transfer, licence, pledge or equity record"),
+    byOwner: z
+      .array(Rate.extend({ owner: z.string() }))
+      .describe("by current owner (institution), most patents first; `owners` says how many there are in all"),
+    owners: z.number().int(),
+    byIpcSection: z.array(Rate.extend({ section: z.string() })).describe("a patent counts once in each IPC section among its codes"),
+    byGrantYear: z.array(Rate.extend({ year: z.number().int() })),
+    dormant: z.object({
+      count: z.number().int(),
+      rule: z.string(),
+    }),
+    notCovered: z.array(z.string()).describe("indicators the current index cannot give yet, and why"),
+    computedMs: z.number().int().describe("how long the pass over the index took"),
+  })
+  .meta({ id: "Stats" });
+type Stats = z.infer<typeof StatsSchema>;
+
+const StatsQuery = z.object({
+  top: z
+    .string()
+    .regex(/^\d{1,4}$/, "top: decimal digits")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "top: at least 1").max(1000, "top: at most 1000"))
+    .optional()
+    .describe("owners listed in byOwner (default 50)"),
+});
+
+const REFRESH_INLINE_MS = 500;
+
+interface Counter {
+  registered: number;
+  implemented: number;
+}
+const rate = (c: Counter) => ({ ...c, rate: c.registered === 0 ? 0 : c.implemented / c.registered });
+const bump = <K>(map: Map<K, Counter>, key: K, implemented: boolean) => {
+  const c = map.get(key) ?? { registered: 0, implemented: 0 };
+  c.registered++;
+  if (implemented) c.implemented++;
+  map.set(key, c);
+};
+
+/** Snapshot without the owner cut (so that `top` is applied per answer). */
+type Snapshot = Omit<Stats, "byOwner"> & { allOwners: (Counter & { owner: string })[] };
+
+async function computeStats(ctx: AppContext, reader: Reader): Promise<Snapshot> {
+  const started = Date.now();
+  const store = ctx.index!.store;
+  const block = await indexedBlock(ctx);
+  const today = reader.today();
+  const byStatus: Record<string, number> = {};
+  const byKind: Record<string, number> = {};
+  const byRecord = { transfer: 0, licence: 0, pledge: 0, equity: 0 };
+  const total: Counter = { registered: 0, implemented: 0 };
+  const owners = new Map<string, Counter>();
+  const sections = new Map<string, Counter>();
+  const years = new Map<number, Counter>();
+  let dormant = 0;
+  for await (const [, p] of store.iterate<PatentEntity>({ gte: keys.patentPrefix(), lt: prefixEnd(keys.patentPrefix()) })) {
+    const impl = await reader.implementationOf(p);
+    total.registered++;
+    if (impl.any) total.implemented++;
+    for (const k of ["transfer", "licence", "pledge", "equity"] as const) if (impl[k]) byRecord[k]++;
+    byStatus[p.status] = (byStatus[p.status] ?? 0) + 1;
+    byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+    bump(owners, p.owner, impl.any);
+    for (const section of new Set(p.ipc.map((c) => c.trim().charAt(0).toUpperCase()).filter((c) => /[A-H]/.test(c)))) bump(sections, section, impl.any);
+    bump(years, Number(isoOfDay(p.grantDay).slice(0, 4)), impl.any);
+    if (!impl.any && p.statusCode === LegalStatus.Valid && (await reader.isDormant(p, today))) dormant++;
+  }
+  return {
+    block,
+    asOfDate: isoOfDay(today),
+    patents: { registered: total.registered, byStatus, byKind },
+    implementation: { ...rate(total), byRecord },
+    allOwners: [...owners].map(([owner, c]) => ({ owner, ...c })).sort((a, b) => b.registered - a.registered || (a.owner < b.owner ? -1 : 1)),
+    owners: owners.size,
+    byIpcSection: [...sections].sort(([a], [b]) => (a < b ? -1 : 1)).map(([section, c]) => ({ section, ...rate(c) })),
+    byGrantYear: [...years].sort(([a], [b]) => a - b).map(([year, c]) => ({ year, ...rate(c) })),
+    dormant: {
+      count: dormant,
+      rule: `valid, granted more than ${DORMANT_YEARS} years before asOfDate, no transfer, licence, pledge or equity record`,
+    },
+    notCovered: [
+      "by city or region: the ledger holds no location for a patent or an owner (CNIPA application numbers do not encode one); " +
+        "it needs a participant directory",
+      "licences: counted from licence events on patent timelines once the index carries the licensing module",
+      "pledge financing volume and licensing volume (amounts): they come with the pledge and licence index",
+      "over time by the date of each record: byGrantYear groups by grant year only",
+    ],
+    computedMs: Date.now() - started,
+  };
+}
+
+export function registerStats(api: ApiRouter, ctx: AppContext): void {
+  const reader = readerOf(ctx);
+  let snapshot: Snapshot | undefined;
+  let running: Promise<Snapshot> | undefined;
+
+  const refresh = (): Promise<Snapshot> =>
+    (running ??= computeStats(ctx, reader())
+      .then((s) => {
+        if (!snapshot || s.block.number >= snapshot.block.number) snapshot = s;
+        return s;
+      })
+      .finally(() => {
+        running = undefined;
+      }));
+
+  async function current(minBlock: number | undefined): Promise<Snapshot> {
+    const at = await indexedBlock(ctx);
+    if (snapshot && snapshot.block.number === at.number && snapshot.block.hash === at.hash) return snapshot;
+    const fresh = refresh();
+    const mustWait = !snapshot || (minBlock !== undefined && snapshot.block.number < minBlock) || snapshot.computedMs < REFRESH_INLINE_MS;
+    if (mustWait) return fresh;
+    fresh.catch((err: unknown) => ctx.logger.error({ err }, "stats refresh failed"));
+    return snapshot!;
+  }
+
+  api.get({
+    path: "/stats",
+    operationId: "getStats",
+    summary: "Implementation and programme indicators",
+    description:
+      "Implementation rate (share of registered patents with any transfer, licence, pledge or equity record) overall, by owner, by IPC section " +
+      "and by grant year; dormant patents. Computed in one pass over the index per indexed block; `block` is the block the snapshot was true at.",
+    query: StatsQuery,
+    response: StatsSchema,
+    indexed: "self",
+    async handler({ query }) {
+      const { allOwners, ...rest } = await current((query as { minBlock?: number }).minBlock);
+      return { ...rest, byOwner: allOwners.slice(0, query.top ?? 50).map((o) => ({ ...o, rate: o.registered === 0 ? 0 : o.implemented / o.registered })) };
+    },
+  });
+}
+
+export function createStatsRouter(ctx: AppContext): ApiRouter {
+  const api = createApiRouter(ctx, "stats");
+  registerStats(api, ctx);
+  return api;
+}
