@@ -78,11 +78,14 @@ export function columnChart(opts: { caption: string; categories: string[]; serie
   const left = 40;
   const bottom = 28;
   const top = 28;
-  const groupW = Math.max(28, Math.min(64, 560 / Math.max(1, categories.length)));
+  // A fixed drawing width: few categories get wider groups, not a bigger chart.
+  const plotW = 560;
+  const groupW = Math.min(120, plotW / Math.max(1, categories.length));
   const plotH = 180;
-  const width = left + groupW * categories.length + 12;
+  const width = left + plotW + 12;
   const height = top + plotH + bottom;
-  const colW = (groupW - 8) / Math.max(1, series.length);
+  const colW = Math.min(40, (groupW - 8) / Math.max(1, series.length));
+  const groupUsed = colW * series.length;
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "column-chart", preserveAspectRatio: "xMinYMin meet" });
   // Grid lines at 0, 1/2 and the maximum.
   for (const f of [0, 0.5, 1]) {
@@ -94,7 +97,7 @@ export function columnChart(opts: { caption: string; categories: string[]; serie
     );
   }
   categories.forEach((cat, i) => {
-    const x0 = left + i * groupW + 4;
+    const x0 = left + i * groupW + (groupW - groupUsed) / 2;
     series.forEach((ser, j) => {
       const v = ser.values[i] ?? 0;
       const barH = (v / max) * plotH;
@@ -104,7 +107,7 @@ export function columnChart(opts: { caption: string; categories: string[]; serie
         ),
       );
     });
-    svg.append(s("text", { x: x0 + (groupW - 8) / 2, y: top + plotH + 18, "text-anchor": "middle", class: "axis-label" }, cat));
+    svg.append(s("text", { x: x0 + groupUsed / 2, y: top + plotH + 18, "text-anchor": "middle", class: "axis-label" }, cat));
   });
   // Legend on top.
   series.forEach((ser, j) => {

@@ -50,6 +50,8 @@ let health: Health | null = null;
 let leave: (() => void) | undefined;
 let controller: AbortController | undefined;
 let firstRender = true;
+/** Counts renders: body[data-render] lets tests (and tools) wait for the page an action leads to. */
+let renders = 0;
 
 const main = h("main", { id: "main", tabindex: -1 });
 const navList = h("ul");
@@ -121,6 +123,7 @@ async function render(): Promise<void> {
   renderShell(route.nav);
   document.body.dataset.route = name;
   document.body.dataset.busy = "true";
+  document.body.dataset.render = String(++renders);
   const signal = controller.signal;
   try {
     const cleanup = await route.page({
@@ -156,6 +159,11 @@ async function boot(): Promise<void> {
   );
   const footer = h("footer", { class: "bottom" }, statusLine);
   document.body.replaceChildren(skip, header, main, footer);
+  // The skip link must not change the hash (the router owns it): it moves the focus itself.
+  skip.addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
   langButton.addEventListener("click", () => {
     setLang(lang() === "zh-CN" ? "en" : "zh-CN");
     document.getElementById("primary-nav")?.setAttribute("aria-label", t("app.navLabel"));

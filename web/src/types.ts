@@ -1,128 +1,36 @@
 /**
- * Answer shapes of the gateway's API as the dashboard reads them (the OpenAPI document at /openapi.json is
- * the reference). Shapes of modules that may not be deployed yet (market, financing, audit) are read
- * defensively: see the pages.
+ * Answer shapes of the gateway's API as the dashboard reads them. Shapes of modules that may not be
+ * deployed yet (market, financing, licences) are read defensively: see the pages.
  */
+import type { z } from "zod";
+import type { BlockRef as BlockRefT } from "../../server/api/endpoint";
+import type { TransferHistorySchema } from "../../server/api/routes/audit";
+import type { DossierSchema, PatentPageSchema, TimelinePageSchema } from "../../server/api/routes/exchange";
+import type { HealthSchema } from "../../server/api/routes/health";
+import type { StatsSchema } from "../../server/api/routes/stats";
+import type { EvaluationSchema, PatentSchema, TimelineEntrySchema, TransferSchema } from "../../server/api/schemas";
 
-export interface BlockRef {
-  number: number;
-  hash: string | null;
-}
+/** Type-only imports of the API's own zod schemas: tsc -p web fails when an answer shape changes under the pages. */
 
-export interface ChainPoint {
-  block: number;
-  logIndex: number;
-  txHash: string;
-}
+export type BlockRef = BlockRefT;
+/** Indexed answers carry the block they were true at (added by the endpoint framework). */
+type Stamped<T> = T & { block: BlockRef };
 
-export interface Patent {
-  id: string;
-  number: string;
-  owner: string;
-  holder: string;
-  kind: string;
-  status: string;
-  statusCode: number;
-  filingDate: string;
-  grantDate: string;
-  expiryDate: string;
-  title: string;
-  ipc: string[];
-  inventory: {
-    readiness: number;
-    willing: boolean;
-    modes: number;
-    modeNames: string[];
-    selfScore: number;
-    unitScore: number;
-    scenarios: string[];
-  };
-  locks: number;
-  lockNames: string[];
-  pendingTransfer: string | null;
-  registered: ChainPoint;
-  updated: ChainPoint;
-}
-
-export interface PatentPage {
-  block: BlockRef;
-  items: Patent[];
-  next: string | null;
-  scan?: { driver: string; examined: number; limit: number; complete: boolean };
-}
-
-export interface Transfer {
-  id: string;
-  from: string;
-  to: string;
-  status: string;
-  cnipaReference: string | null;
-  registrationDay: number | null;
-  refusalReason: string | null;
-  proposed: ChainPoint;
-  updated: ChainPoint;
-}
-
-export interface Evaluation {
-  id: string;
-  evaluator: string;
-  interest: number;
-  improvementNeed: number;
-  cooperationWillingness: number;
-  recorded: ChainPoint;
-}
-
-export interface Dossier {
-  block: BlockRef;
-  patent: Patent;
-  inForce: boolean;
-  implementation: { transfer: boolean; licence: boolean; pledge: boolean; equity: boolean; any: boolean };
-  dormant: boolean;
-  pendingTransfer: Transfer | null;
-  transfers: Transfer[];
-  evaluations: Evaluation[];
-}
-
-export interface TimelineEntry {
-  contract: string;
-  event: string;
-  args: Record<string, unknown>;
-  block: number;
-  logIndex: number;
-  txHash: string;
-}
-
-export interface TimelinePage {
-  block: BlockRef;
-  items: TimelineEntry[];
-  next: string | null;
-}
+export type Patent = z.output<typeof PatentSchema>;
+export type Transfer = z.output<typeof TransferSchema>;
+export type Evaluation = z.output<typeof EvaluationSchema>;
+export type TimelineEntry = z.output<typeof TimelineEntrySchema>;
+export type PatentPage = Stamped<z.output<typeof PatentPageSchema>>;
+export type Dossier = Stamped<z.output<typeof DossierSchema>>;
+export type TimelinePage = Stamped<z.output<typeof TimelinePageSchema>>;
+export type TransferHistory = Stamped<z.output<typeof TransferHistorySchema>>;
+export type Stats = z.output<typeof StatsSchema>;
+export type Health = z.output<typeof HealthSchema>;
 
 export interface Rate {
   registered: number;
   implemented: number;
   rate: number;
-}
-
-export interface Stats {
-  block: BlockRef;
-  asOfDate: string;
-  patents: { registered: number; byStatus: Record<string, number>; byKind: Record<string, number> };
-  implementation: Rate & { byRecord: Record<string, number> };
-  byOwner: (Rate & { owner: string })[];
-  owners: number;
-  byIpcSection: (Rate & { section: string })[];
-  byGrantYear: (Rate & { year: number })[];
-  dormant: { count: number; rule: string };
-  notCovered: string[];
-}
-
-export interface Health {
-  chainId: number;
-  head: { number: number; hash: string };
-  indexed: { number: number; hash: string | null } | null;
-  lag: number | null;
-  contracts: Record<string, string>;
 }
 
 /** A page of items of a module whose shape the dashboard reads generically. */

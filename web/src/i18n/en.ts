@@ -168,6 +168,12 @@ export const en: Record<MessageKey, string> = {
   "audit.caption": "Licensing history of {number}",
   "audit.noneTitle": "No licence yet",
   "audit.noneText": "The ledger holds no licence of this patent.",
+  "audit.licences": "Licences and royalties",
+  "audit.transfers": "Ownership history",
+  "audit.transfersCaption": "Transfers of {number}",
+  "audit.tx": "Transaction",
+  "audit.noTransfersTitle": "No transfer",
+  "audit.noTransfersText": "The patent has not changed hands since its registration.",
 
   "monitoring.title": "Monitoring",
   "monitoring.lead": "Implementation rate: the share of registered patents with a transfer, licence, pledge or equity record (dormancy judged on {date}).",
@@ -244,6 +250,7 @@ export const en: Record<MessageKey, string> = {
   "ipc.G": "Physics",
   "ipc.H": "Electricity",
 
+  "event.Transfer": "Token transfer (ERC-721)",
   "event.PatentRegistered": "Patent registered",
   "event.RecordsCommitted": "Batch records committed",
   "event.LegalStatusChanged": "Legal status changed",

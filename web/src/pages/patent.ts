@@ -10,7 +10,13 @@ import type { Dossier, TimelineEntry, TimelinePage } from "../types";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-function argText(value: unknown): string | Node {
+/** Event arguments named *Day carry calendar days since 1970-01-01 (China Standard Time). */
+function isoOfDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+function argText(name: string, value: unknown): string | Node {
+  if (/Day$/.test(name) && typeof value === "number" && value > 0) return `${isoOfDay(value)} (${value})`;
   if (typeof value === "string" && ADDRESS.test(value)) return party(value);
   if (typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value)) return hashText(value);
   if (value !== null && typeof value === "object") return JSON.stringify(value);
@@ -22,7 +28,7 @@ function argList(entry: TimelineEntry): HTMLElement {
   const dl = h("dl", { class: "args" });
   for (const [name, value] of Object.entries(entry.args)) {
     if (name === "patentId" || (value !== null && typeof value === "object" && !Array.isArray(value))) continue;
-    dl.append(h("dt", null, name), h("dd", null, Array.isArray(value) ? value.map(String).join(", ") : argText(value)));
+    dl.append(h("dt", null, name), h("dd", null, Array.isArray(value) ? value.map(String).join(", ") : argText(name, value)));
   }
   return dl;
 }
