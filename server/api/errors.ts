@@ -60,8 +60,9 @@ interface HttpParserError {
   length?: number;
 }
 
+/** Errors of body-parser and of express's router (e.g. a path parameter with a broken %-escape) carry a status. */
 function asParserError(err: unknown): HttpParserError | undefined {
-  if (typeof err !== "object" || err === null || !("type" in err)) return undefined;
+  if (typeof err !== "object" || err === null || !("type" in err || "status" in err)) return undefined;
   return err as HttpParserError;
 }
 

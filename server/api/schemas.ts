@@ -35,6 +35,9 @@ export const NumberParams = z.object({
     .pipe(PatentNumberParam),
 });
 
+/** An IPC prefix as a query parameter: "H", "H01", "H01M", "H01M 10", "H01M 10/05". */
+export const IPC_PREFIX = /^[A-H](\d{2}([A-Z](\s*\d{1,4}(\/\d{0,6})?)?)?)?$/i;
+
 export const MAX_PAGE = 200;
 
 export const PageQuery = z.object({

@@ -4,9 +4,11 @@ import { LegalStatus, Modes } from "../../chain/roles";
 import { QueryError } from "../../indexer";
 import { createApiRouter, type ApiRouter } from "../endpoint";
 import { ApiError } from "../errors";
+import { registerMatch } from "./match";
 import { createReader, CursorError, DORMANT_YEARS, type Reader } from "../read";
 import {
   booleanParam,
+  IPC_PREFIX,
   EvaluationSchema,
   evaluationView,
   ImplementationSchema,
@@ -24,8 +26,6 @@ import {
 } from "../schemas";
 
 /** The exchange's router: patent search, dossier and timeline (listings and auctions come with the market index). */
-
-export const IPC_PREFIX = /^[A-H](\d{2}([A-Z](\s*\d{1,4}(\/\d{0,6})?)?)?)?$/i;
 
 export const SearchQuery = PageQuery.extend({
   ipc: z
@@ -210,5 +210,6 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
 export function createExchangeRouter(ctx: AppContext): ApiRouter {
   const api = createApiRouter(ctx, "exchange");
   registerExchange(api, ctx);
+  registerMatch(api, ctx);
   return api;
 }
