@@ -47,6 +47,9 @@ const config: HardhatUserConfig = {
       evmVersion: "cancun",
       optimizer: { enabled: true, runs: 200 },
       viaIR: false,
+      // Storage layouts land in artifacts/build-info: test/certificate/layout.test.ts pins the slots that
+      // verifiable certificates prove (server/certificate/layout.ts) against them.
+      outputSelection: { "*": { "*": ["storageLayout"] } },
     },
   },
   networks: {

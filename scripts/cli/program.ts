@@ -5,6 +5,7 @@ import { accountsCommand } from "./commands/accounts";
 import { importCommand } from "./commands/import";
 import { evaluateCommand, inventoryCommand, patentCommand, registerCommand, statusCommand } from "./commands/patents";
 import { transferCommand } from "./commands/transfer";
+import { verifyCertificateCommand } from "./commands/certificate";
 
 /** A command module adds its command(s) to the program. New domains (licence, pledge, ...) add one here. */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandModule[] = [
   evaluateCommand,
   inventoryCommand,
   patentCommand,
+  verifyCertificateCommand,
 ];
 
 /** Hints shown under some decoded errors. */

@@ -1,0 +1,81 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { AppContext } from "../../context";
+import { CnipaNumberError, parseCnipaNumber } from "../../chain/cnipa";
+import { buildCertificate, CertificateBuildError, type RpcSender } from "../../certificate/build";
+import { PatentNotRegisteredError } from "../../certificate/facts";
+import { serialiseCertificate } from "../../certificate/format";
+import { ApiError } from "../errors";
+
+const CertificateQuery = z.strictObject({
+  block: z
+    .string()
+    .regex(/^\d{1,15}$/, "a block number: decimal digits")
+    .transform(Number)
+    .optional(),
+});
+
+/** A node call failed (as opposed to the node answering something the certificate refuses). */
+class NodeCallError extends Error {
+  override name = "NodeCallError";
+}
+
+function rpcOf(ctx: AppContext): RpcSender {
+  const provider = ctx.provider as Partial<RpcSender>;
+  if (typeof provider.send !== "function") {
+    throw new ApiError(503, "CHAIN_UNAVAILABLE", "the gateway's provider cannot send raw JSON-RPC calls (eth_getProof)");
+  }
+  const send = provider.send.bind(ctx.provider);
+  return {
+    send: async (method, params) => {
+      try {
+        return await send(method, params);
+      } catch (err) {
+        throw new NodeCallError(`${method}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+      }
+    },
+  };
+}
+
+/**
+ * `GET /v1/financing/patents/{number}/certificate[?block=N]`: the patent's ownership and encumbrance facts
+ * with `eth_getProof` account and storage proofs at a block (default: the node's head less CONFIRMATIONS),
+ * answered as the canonical certificate file (docs/certificates.md). A bank saves the body as it is and runs
+ * `tianfu verify-certificate <file> --block-hash <hash from its own node>`; it need not trust this gateway.
+ */
+export function createCertificateRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get("/financing/patents/:number/certificate", async (req, res) => {
+    let patent: bigint;
+    try {
+      patent = parseCnipaNumber(String(req.params.number)).number;
+    } catch (err) {
+      if (err instanceof CnipaNumberError) throw new ApiError(400, "BAD_REQUEST", err.message, { number: req.params.number });
+      throw err;
+    }
+    const query = CertificateQuery.safeParse(req.query);
+    if (!query.success) {
+      throw new ApiError(400, "BAD_REQUEST", "invalid query", query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+    }
+    const c = ctx.deployments.contracts;
+    const rpc = rpcOf(ctx);
+    try {
+      let block = query.data.block;
+      const head = Number(BigInt((await rpc.send("eth_blockNumber", [])) as string));
+      if (block === undefined) block = Math.max(0, head - ctx.config.confirmations);
+      else if (block > head) throw new ApiError(404, "NOT_FOUND", `block ${block} is beyond the node's head ${head}`, { block, head });
+      const certificate = await buildCertificate(rpc, {
+        patent,
+        block,
+        contracts: { registry: c.PatentRegistry!, licensing: c.Licensing, valuations: c.Valuations },
+      });
+      res.type("application/json").send(serialiseCertificate(certificate));
+    } catch (err) {
+      if (err instanceof PatentNotRegisteredError) throw new ApiError(404, "NOT_FOUND", err.message, { number: req.params.number });
+      if (err instanceof NodeCallError) throw new ApiError(503, "CHAIN_UNAVAILABLE", "the chain node does not answer", { reason: err.message });
+      if (err instanceof CertificateBuildError) throw new ApiError(503, "CHAIN_UNAVAILABLE", err.message);
+      throw err;
+    }
+  });
+  return router;
+}
