@@ -57,6 +57,8 @@ export async function buildWeb(options: { outDir?: string; minify?: boolean } = 
     metafile: true,
     logLevel: "silent",
     define: { __DEMO_DIRECTORY__: JSON.stringify(demoDirectory()) },
+    // Code shared with the gateway (the certificate verifier) names Node's Buffer once: a small shim stands in.
+    inject: [path.join(WEB_SOURCE_DIR, "src", "shims", "buffer.ts")],
   });
   const outputs = Object.entries(result.metafile.outputs);
   const entry = (name: string, ext: string) => {

@@ -52,8 +52,14 @@ describe("dashboard (browser)", function () {
     const name = (this.currentTest?.title ?? "page").replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
     await screenshot(page, name).catch(() => undefined);
     await context.close();
-    expect(problems, "the page reported problems").to.deep.equal([]);
   });
+
+  /** A test that also fails when the page reported a problem (checked in the test, so one failure does not stop the rest). */
+  const pageTest = (title: string, body: () => Promise<void>) =>
+    it(title, async () => {
+      await body();
+      expect(problems, "the page reported problems").to.deep.equal([]);
+    });
 
   it("npm start prints the dashboard URL, which serves the page with its Content-Security-Policy", async () => {
     expect(stack.dashboardUrl).to.equal(`${stack.gatewayUrl}/`);
@@ -71,7 +77,7 @@ describe("dashboard (browser)", function () {
     expect(await script.text()).to.not.match(/https:\/\/(fonts|cdn|unpkg|cdnjs)/);
   });
 
-  it("loads in Chinese by default, with landmarks, the chain status and every field labelled", async () => {
+  pageTest("loads in Chinese by default, with landmarks, the chain status and every field labelled", async () => {
     await open("", "exchange");
     expect(await page.getAttribute("html", "lang")).to.equal("zh-CN");
     expect(await page.title()).to.equal("天府知识产权账本");
@@ -99,7 +105,7 @@ describe("dashboard (browser)", function () {
     expect(await page.evaluate("document.activeElement.id")).to.equal("main");
   });
 
-  it("searches the demo patents by IPC prefix and pages through all of them with the cursor", async () => {
+  pageTest("searches the demo patents by IPC prefix and pages through all of them with the cursor", async () => {
     await open("#/exchange", "exchange");
     const first = await api<PatentPage>("/v1/patents?limit=20");
     expect(await page.locator(".results-table tbody tr").count()).to.equal(20);
@@ -133,7 +139,7 @@ describe("dashboard (browser)", function () {
     await page.waitForSelector(".empty:has-text('没有符合条件的专利')");
   });
 
-  it("opens a dossier from the results, with its owner, transfers and the whole timeline", async () => {
+  pageTest("opens a dossier from the results, with its owner, transfers and the whole timeline", async () => {
     const p = demoPatent("uestc-superjunction-mosfet");
     await open(`#/exchange?ipc=${encodeURIComponent(p.ipc[0]!.slice(0, 4))}`, "exchange");
     await navigate(page, "patent", () => page.click(`a:has-text("${p.cited}")`));
@@ -146,7 +152,7 @@ describe("dashboard (browser)", function () {
     expect(await page.locator("ol.timeline").textContent()).to.include("专利登记").and.include("转让登记");
   });
 
-  it("switches to English and back, and remembers the choice across a reload", async () => {
+  pageTest("switches to English and back, and remembers the choice across a reload", async () => {
     const p = demoPatent("scu-rbd-vaccine");
     await open(`#/patent/${p.cited}`, "patent");
     await page.waitForSelector("#timeline-heading:has-text('链上记录')");
@@ -164,7 +170,7 @@ describe("dashboard (browser)", function () {
     expect(await page.textContent("#lang-switch")).to.equal("English");
   });
 
-  it("draws the monitoring charts from /v1/stats", async () => {
+  pageTest("draws the monitoring charts from /v1/stats", async () => {
     await open("#/monitoring", "monitoring");
     const stats = await api<Stats>("/v1/stats");
     expect(await page.textContent("#kpi-registered")).to.equal(String(stats.patents.registered));
@@ -176,7 +182,7 @@ describe("dashboard (browser)", function () {
     expect(await page.textContent("main")).to.include(demoAccount("scu").label);
   });
 
-  it("shows the market, matching, financing, audit and live pages, each with its data or a clear not-available state", async () => {
+  pageTest("shows the market, matching, financing, audit and live pages, each with its data or a clear not-available state", async () => {
     const p = demoPatent("uestc-superjunction-mosfet");
     for (const [hash, route] of [
       ["#/market", "market"],
@@ -190,6 +196,9 @@ describe("dashboard (browser)", function () {
       expect(text.length, route).to.be.greaterThan(40);
       await screenshot(page, `page-${route}`);
     }
+    // Matching for a priority industry ranks patents.
+    await open("#/match?industry=electronic-information", "match");
+    expect(await page.locator(".match-table tbody tr").count()).to.be.greaterThan(0);
     // The audit page has the ownership history and its CSV link.
     await open(`#/audit?number=${p.cited}`, "audit");
     const csv = await page.getAttribute("#transfers-heading ~ p.links a", "href");
@@ -201,7 +210,51 @@ describe("dashboard (browser)", function () {
     await page.waitForSelector("ol.live-list li", { timeout: 10_000 });
   });
 
-  it("fits a phone screen", async () => {
+  pageTest("fetches a certificate and verifies it in the browser against the node's block hash; a wrong hash or an altered file fails", async () => {
+    const p = demoPatent("uestc-superjunction-mosfet");
+    await open(`#/financing?number=${p.cited}`, "financing");
+    await page.click("#cert-fetch");
+    await page.waitForSelector("#cert-fetched");
+    const blockNumber = Number(/#(\d+)/.exec((await page.textContent("#cert-fetched")) ?? "")?.[1]);
+    expect(blockNumber).to.be.greaterThan(0);
+    // The bank's own node: the chain's JSON-RPC, not the gateway.
+    const blockHash = async (n: number) => {
+      const res = await fetch(stack.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: [`0x${n.toString(16)}`, false] }),
+      });
+      return ((await res.json()) as { result: { hash: string } }).result.hash;
+    };
+    await page.fill("#cert-hash", await blockHash(blockNumber));
+    await page.click("#cert-verify");
+    await page.waitForSelector("#cert-ok", { timeout: 30_000 });
+    expect(await page.textContent("#cert-result")).to.include(demoAccount("rongxin").label).and.include(`#${blockNumber}`);
+    await screenshot(page, "certificate-verified");
+
+    // Another block's hash: refused.
+    await page.fill("#cert-hash", await blockHash(blockNumber - 1));
+    await page.click("#cert-verify");
+    await page.waitForSelector("#cert-failed");
+    expect(await page.textContent("#cert-failed")).to.match(/HEADER_MISMATCH|WRONG_BLOCK/);
+
+    // The downloaded file with one fact altered: refused.
+    const href = await page.getAttribute("#cert-fetched + p a[download]", "href");
+    const original = await (await fetch(`${stack.dashboardUrl}${href!.replace(/^\//, "")}`)).text();
+    const altered = original.replace(/"legalStatus": "Valid"/, '"legalStatus": "Lapsed"');
+    expect(altered).to.not.equal(original);
+    await page.setInputFiles("#cert-file", { name: "altered.json", mimeType: "application/json", buffer: Buffer.from(altered) });
+    await page.fill("#cert-hash", await blockHash(blockNumber));
+    await page.click("#cert-verify");
+    await page.waitForSelector("#cert-failed");
+    expect(await page.textContent("#cert-failed")).to.include("FACTS_MISMATCH");
+    // The same file unaltered verifies.
+    await page.setInputFiles("#cert-file", { name: "certificate.json", mimeType: "application/json", buffer: Buffer.from(original) });
+    await page.click("#cert-verify");
+    await page.waitForSelector("#cert-ok");
+  });
+
+  pageTest("fits a phone screen", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await open(`#/patent/${demoPatent("cqu-rare-earth-mg-alloy").cited}`, "patent");
     const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");

@@ -5,6 +5,7 @@ import { genericTable, objectFacts } from "../generic";
 import { t, tMaybe } from "../i18n";
 import { isAbort, routeHash, type Page, type PageContext } from "../page";
 import type { BlockRef, Dossier, GenericPage } from "../types";
+import { certificatePanel } from "./certificate";
 
 /**
  * Financing (banks): what a bank must know before lending on a patent — its encumbrance view
@@ -14,7 +15,6 @@ import type { BlockRef, Dossier, GenericPage } from "../types";
  */
 
 const ENCUMBRANCES = "/v1/financing/patents/{number}/encumbrances";
-const CERTIFICATE = "/v1/financing/patents/{number}/certificate";
 const PLEDGES = "/v1/financing/pledges";
 
 function numberForm(ctx: PageContext, route: string, value: string): HTMLFormElement {
@@ -92,7 +92,8 @@ export const financingPage: Page = async (ctx) => {
         parts.push(notAvailable([ENCUMBRANCES]));
         parts.push(fromDossier(await getJson<Dossier>(`/v1/patents/${encodeURIComponent(number)}`, {}, ctx.signal)));
       }
-      parts.push(h("section", { class: "card" }, h("h2", null, t("cert.title")), notAvailable([CERTIFICATE])));
+      // The certificate route may be served outside the OpenAPI document: the panel asks for it on demand.
+      parts.push(certificatePanel(number, ctx.health));
     } else {
       parts.push(emptyState(t("financing.askTitle"), t("financing.askText")));
     }
