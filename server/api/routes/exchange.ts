@@ -4,6 +4,7 @@ import { LegalStatus, Modes } from "../../chain/roles";
 import { QueryError } from "../../indexer";
 import { createApiRouter, type ApiRouter } from "../endpoint";
 import { ApiError } from "../errors";
+import { registerEvents } from "./events";
 import { registerMatch } from "./match";
 import { createReader, CursorError, DORMANT_YEARS, type Reader } from "../read";
 import {
@@ -211,5 +212,6 @@ export function createExchangeRouter(ctx: AppContext): ApiRouter {
   const api = createApiRouter(ctx, "exchange");
   registerExchange(api, ctx);
   registerMatch(api, ctx);
+  registerEvents(api, ctx);
   return api;
 }

@@ -55,14 +55,14 @@ export const MatchSchema = z
   })
   .meta({ id: "Match" });
 
-interface Interest {
+export interface Interest {
   ipc: string;
   key: string;
   weight: number;
   via: string;
 }
 
-function interestsFor(concordance: Concordance, industries: string[], ipc: string | undefined): Interest[] {
+export function interestsFor(concordance: Concordance, industries: string[], ipc: string | undefined): Interest[] {
   const byKey = new Map<string, Interest>();
   const add = (i: Interest) => {
     const had = byKey.get(i.key);
