@@ -48,7 +48,6 @@ export interface VerifyOptions {
   contracts: TrustedContracts;
   /** The patent the bank asked about (as cited); when given, a certificate about another patent fails. */
   patent?: string | undefined;
-  /** Require these sections to be covered (default: every section whose contract address is trusted). */
 }
 
 class Failure extends Error {
@@ -271,8 +270,9 @@ async function check(input: unknown, options: VerifyOptions): Promise<VerifyResu
   }
   for (const [role, values] of proven) {
     const set = used.get(role);
+    if (!set) throw new Failure("UNUSED_PROOF", `the certificate proves the ${ROLE_NAMES[role]} account but no fact rests on it`);
     for (const slot of values.keys()) {
-      if (!set?.has(slot)) throw new Failure("UNUSED_PROOF", `${ROLE_NAMES[role]} slot 0x${slot.toString(16)} is proven but no fact rests on it`);
+      if (!set.has(slot)) throw new Failure("UNUSED_PROOF", `${ROLE_NAMES[role]} slot 0x${slot.toString(16)} is proven but no fact rests on it`);
     }
   }
   const difference = firstDifference(cert.facts, derived, "facts");

@@ -33,7 +33,7 @@ async function gatewayStory(confirmations = 0) {
   const dir = mkdtempSync(path.join(tmpdir(), "tianfu-cert-"));
   const deploymentsFile = path.join(dir, "deployments.json");
   writeDeployments(deploymentsFile, deployments);
-  return { story, app: createApp(ctx), dir, deploymentsFile };
+  return { story, app: createApp(ctx), dir, deploymentsFile, deployments };
 }
 
 async function gatewayStoryWithConfirmations() {
@@ -98,6 +98,17 @@ describe("certificate API and CLI", () => {
       expect((none.body as ErrorBody).error.code).to.equal("NOT_FOUND");
       const future = await request(f.app).get(`/v1/financing/patents/${f.story.pledged}/certificate?block=999999`).expect(404);
       expect((future.body as ErrorBody).error).to.deep.include({ code: "NOT_FOUND" });
+    });
+
+    it("answers 503 CHAIN_UNAVAILABLE when the node does not answer", async () => {
+      const f = await loadFixture(gatewayStory);
+      const down = {
+        ...ethers.provider,
+        send: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:8545")),
+      } as unknown as typeof ethers.provider;
+      const ctx = createContext(loadConfig({}), { provider: down, deployments: f.deployments, logger: createLogger("silent") });
+      const res = await request(createApp(ctx)).get(`/v1/financing/patents/${f.story.pledged}/certificate`).expect(503);
+      expect((res.body as ErrorBody).error).to.deep.include({ code: "CHAIN_UNAVAILABLE", message: "the chain node does not answer" });
     });
   });
 

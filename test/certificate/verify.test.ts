@@ -293,6 +293,9 @@ describe("certificate", () => {
       const own = new Set(cert.proofs.registry.storage.map((s) => s.slot));
       cert.proofs.registry.storage.push(f.licensed.proofs.registry.storage.find((s) => !own.has(s.slot))!);
       expectFailure(await verify(f, cert), "UNUSED_PROOF");
+      const uncovered = copy(f.pledged);
+      uncovered.facts.valuations = null;
+      expectFailure(await verify(f, uncovered, { contracts: { valuations: undefined } }), "WRONG_CONTRACT", /no trusted Valuations/);
     });
 
     it("fails with WRONG_CONTRACT for a genuine certificate of another deployment's registry", async () => {
@@ -341,6 +344,23 @@ describe("certificate", () => {
       const lower = copy(f.pledged);
       lower.proofs.registry.address = lower.proofs.registry.address.toLowerCase();
       expectFailure(await verify(f, lower), "MALFORMED", /checksummed/);
+    });
+
+    it("fails whatever leaf of the certificate (header, facts, proofs) is given another plausible value (property)", async () => {
+      const f = await loadFixture(certified);
+      const sources = [f.pledged, f.licensed, f.open];
+      const paths = sources.map((c) => leafPaths(c as unknown as Json));
+      await fc.assert(
+        fc.asyncProperty(fc.nat({ max: sources.length - 1 }), fc.nat(), async (which, pick) => {
+          const all = paths[which]!;
+          const path = all[pick % all.length]!;
+          const cert = copy(sources[which]!) as unknown as Json;
+          setAt(cert, path, plausiblyAltered(getAt(cert, path)));
+          const result = await verify(f, cert);
+          return !result.ok;
+        }),
+        { numRuns: 500 },
+      );
     });
   });
 
