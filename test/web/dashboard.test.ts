@@ -1,10 +1,13 @@
 import { expect } from "chai";
+import { JsonRpcProvider, Network } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { demoPatent, DEMO_PATENTS } from "../../scripts/demo/patents";
+import { demoPatent, demoPatentId, DEMO_PATENTS } from "../../scripts/demo/patents";
 import { buildWeb } from "../../scripts/build-web";
 import { DASHBOARD_CSP } from "../../server/api/dashboard";
-import { demoAccount } from "../../server/chain/accounts";
-import type { PatentPage, Stats, TimelinePage } from "../../web/src/types";
+import { demoAccount, demoWallet } from "../../server/chain/accounts";
+import { LegalStatus } from "../../server/chain/roles";
+import { PatentRegistry__factory } from "../../typechain-types";
+import type { Health, PatentPage, Stats, TimelinePage } from "../../web/src/types";
 import { chromiumPath, launchBrowser, navigate, routed, screenshot, startStack, watch, type Stack } from "./helpers";
 
 /**
@@ -205,9 +208,27 @@ describe("dashboard (browser)", function () {
     expect(csv).to.include("/transfers?format=csv");
     const res = await fetch(`${stack.dashboardUrl}${csv!.replace(/^\//, "")}`);
     expect(res.headers.get("content-type")).to.match(/text\/csv/);
-    // Live: new blocks appear without reload.
+  });
+
+  pageTest("shows a legal status change on the live page as it is indexed, without reloading", async () => {
+    const key = "swust-glass-ceramic-waste";
+    const { cited } = demoPatent(key);
     await open("#/live", "live");
-    await page.waitForSelector("ol.live-list li", { timeout: 10_000 });
+    await page.waitForSelector("main[data-live-ready]");
+    const health = await api<Health>("/v1/health");
+    const provider = new JsonRpcProvider(stack.rpcUrl, Network.from(31337), { staticNetwork: true, cacheTimeout: -1 });
+    try {
+      const registry = PatentRegistry__factory.connect(health.contracts.PatentRegistry!, demoWallet("registrar").connect(provider));
+      await (await registry.setLegalStatus(demoPatentId(key), LegalStatus.Frozen, "preservation order (dashboard test)")).wait();
+      const item = page.locator(`#live-list li[data-type="patent.status"]:has-text("${cited}")`);
+      await item.first().waitFor({ timeout: 20_000 });
+      expect(await item.first().textContent()).to.include("法律状态变更").and.include("保全冻结");
+      await screenshot(page, "live-status-change");
+      await (await registry.setLegalStatus(demoPatentId(key), LegalStatus.Valid, "order lifted (dashboard test)")).wait();
+      await page.locator(`#live-list li[data-type="patent.status"]`).nth(1).waitFor({ timeout: 20_000 });
+    } finally {
+      provider.destroy();
+    }
   });
 
   pageTest("fetches a certificate and verifies it in the browser against the node's block hash; a wrong hash or an altered file fails", async () => {

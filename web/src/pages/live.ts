@@ -1,39 +1,61 @@
-import { getJson } from "../api";
+import type { z } from "zod";
+import { getJson, url } from "../api";
 import { h, replace } from "../dom";
-import { hashText, notAvailable } from "../format";
-import { formatNumber, t } from "../i18n";
-import { isAbort, type Page } from "../page";
-import type { Health } from "../types";
+import { notAvailable, party, statusBadge } from "../format";
+import { formatNumber, t, tMaybe } from "../i18n";
+import { isAbort, routeHash, type Page } from "../page";
+import type { PatentEventSchema } from "../../../server/api/routes/events";
+import type { BlockRef, Health } from "../types";
 
 /**
- * Live: new events appear without reloading, from the gateway's server-sent event stream when it has one
- * (the path that /openapi.json lists as text/event-stream). Without a stream, the page follows the
- * indexed block through `GET /v1/health`.
+ * Live: new events appear without reloading, from the gateway's server-sent event stream (the path
+ * /openapi.json lists as text/event-stream: `GET /v1/events/stream`), optionally filtered by industry or
+ * IPC prefix. Without a stream, the page follows the indexed block through `GET /v1/health`.
  */
+
+type PatentEvent = z.output<typeof PatentEventSchema>;
 
 const MAX_ITEMS = 200;
 const POLL_MS = 2000;
+const PATENT_EVENTS = ["patent.registered", "patent.status", "patent.owner", "patent.updated"] as const;
 
-function describe(data: string): { title: string; detail: string } {
-  try {
-    const value = JSON.parse(data) as Record<string, unknown>;
-    const title = String(value.event ?? value.type ?? value.kind ?? "message");
-    const number = value.number ?? (value.patent as Record<string, unknown> | undefined)?.number ?? "";
-    return { title, detail: [number, value.block !== undefined ? `#${JSON.stringify(value.block)}` : ""].filter(Boolean).join(" ") || data.slice(0, 160) };
-  } catch {
-    return { title: "message", detail: data.slice(0, 160) };
-  }
+function patentEventItem(e: PatentEvent): HTMLElement {
+  const p = e.patent;
+  let change: (string | Node)[] = [];
+  if (e.type === "patent.status" && e.previous) change = [statusBadge(e.previous.status), " → ", statusBadge(p.status)];
+  else if (e.type === "patent.owner" && e.previous) change = [party(e.previous.owner), " → ", party(p.owner)];
+  else change = [statusBadge(p.status), " ", party(p.owner)];
+  return h(
+    "li",
+    { class: "event", "data-type": e.type },
+    h("p", { class: "event-head" }, h("strong", null, tMaybe("live.type.", e.type)), " ", h("a", { href: routeHash("patent", [p.number]) }, p.number), " ", p.title),
+    h("p", { class: "event-where" }, ...change, " ", h("span", { class: "muted" }, t("live.atBlock", { number: formatNumber(e.block) }))),
+  );
 }
 
 export const livePage: Page = async (ctx) => {
-  const list = h("ol", { class: "live-list", "aria-live": "polite", "aria-relevant": "additions" });
-  const state = h("p", { class: "live-state", role: "status" }, t("live.connecting"));
+  const list = h("ol", { class: "live-list", id: "live-list", "aria-live": "polite", "aria-relevant": "additions" });
+  const state = h("p", { class: "live-state", role: "status", id: "live-state" }, t("live.connecting"));
   const stream = ctx.features.eventStream();
+  const industry = ctx.params.get("industry") ?? "";
+  const ipc = ctx.params.get("ipc") ?? "";
+  const filter = h(
+    "form",
+    { class: "filters", "aria-label": t("live.filterLabel") },
+    h("div", { class: "field" }, h("label", { for: "l-industry" }, t("match.industry")), h("input", { id: "l-industry", name: "industry", value: industry, placeholder: "electronic-information", autocomplete: "off" })),
+    h("div", { class: "field" }, h("label", { for: "l-ipc" }, t("exchange.ipc")), h("input", { id: "l-ipc", name: "ipc", value: ipc, placeholder: "H01L", autocomplete: "off" })),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("live.follow"))),
+  );
+  filter.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(filter);
+    ctx.go(routeHash("live", [], { industry: String(data.get("industry") ?? "").trim(), ipc: String(data.get("ipc") ?? "").trim() }));
+  });
   replace(
     ctx.root,
     h("h1", null, t("live.title")),
     h("p", { class: "lead" }, stream ? t("live.leadStream", { path: stream }) : t("live.leadPoll")),
-    stream ? null : notAvailable([t("live.streamPath")]),
+    stream ? filter : notAvailable([t("live.streamPath")]),
     state,
     list,
   );
@@ -43,21 +65,29 @@ export const livePage: Page = async (ctx) => {
   };
 
   if (stream) {
-    const source = new EventSource(stream);
-    const onEvent = (event: MessageEvent<string>) => {
-      const { title, detail } = describe(event.data);
-      add(h("li", { class: "event" }, h("strong", null, event.type === "message" ? title : event.type), " ", detail));
-    };
-    source.onopen = () => replace(state, t("live.connected"));
+    const source = new EventSource(url(stream, { industry, ipc }));
+    source.addEventListener("ready", (event) => {
+      const { block } = JSON.parse((event as MessageEvent<string>).data) as { block: BlockRef };
+      replace(state, t("live.connected", { number: formatNumber(block.number) }));
+      ctx.root.dataset.liveReady = "true";
+    });
+    for (const name of PATENT_EVENTS) {
+      source.addEventListener(name, (event) => add(patentEventItem(JSON.parse((event as MessageEvent<string>).data) as PatentEvent)));
+    }
+    source.addEventListener("reorg", (event) => {
+      const { from, to } = JSON.parse((event as MessageEvent<string>).data) as { from: unknown; to: unknown };
+      add(h("li", { class: "event", "data-type": "reorg" }, h("strong", null, t("live.reorg")), " ", `${JSON.stringify(from)} → ${JSON.stringify(to)}`));
+    });
     source.onerror = () => replace(state, t("live.reconnecting"));
-    source.onmessage = onEvent;
-    // Named events: the stream's own event names are not known in advance; listen for the usual ones.
-    for (const name of ["listing", "dormant", "event", "block", "patent"]) source.addEventListener(name, onEvent as EventListener);
-    return () => source.close();
+    return () => {
+      source.close();
+      delete ctx.root.dataset.liveReady;
+    };
   }
 
   let last = -1;
   let stopped = false;
+  let timer = 0;
   const poll = async () => {
     if (stopped) return;
     try {
@@ -65,9 +95,7 @@ export const livePage: Page = async (ctx) => {
       const indexed = health.indexed?.number ?? -1;
       replace(state, t("live.following", { head: formatNumber(health.head.number) }));
       if (indexed > last) {
-        if (last >= 0 || indexed >= 0) {
-          add(h("li", { class: "event" }, h("strong", null, t("live.blockIndexed", { number: formatNumber(indexed) })), " ", health.indexed?.hash ? hashText(health.indexed.hash) : ""));
-        }
+        add(h("li", { class: "event" }, h("strong", null, t("live.blockIndexed", { number: formatNumber(indexed) }))));
         last = indexed;
       }
     } catch (err) {
@@ -76,7 +104,6 @@ export const livePage: Page = async (ctx) => {
     }
     if (!stopped) timer = window.setTimeout(() => void poll(), POLL_MS);
   };
-  let timer = 0;
   await poll();
   return () => {
     stopped = true;
