@@ -179,11 +179,15 @@ export function createReader(store: Store, options: { scanLimit: number; now?: (
     let last = cursorKey;
     let exhausted = false;
 
-    // Without filters beyond the walked index's own, a page needs only `limit` entries (+1 to see the end).
+    // Without filters beyond the walked index's own, a page needs only `limit` entries (+1 to see the end;
+    // the IPC index may list a patent twice, and the loop reads on when it does).
     const own: string[] = { owner: ["owner"], ipc: ["ipc"], status: ["status"], all: [] }[driver];
-    const postFiltered = Object.entries(filter).some(([k, v]) => v !== undefined && !own.includes(k)) || driver === "ipc";
+    // With other filters, batches start at the page size and double up to BATCH as entries fail them.
+    const postFiltered = Object.entries(filter).some(([k, v]) => v !== undefined && !own.includes(k));
+    let batchSize = page.limit + 1;
     while (items.length < page.limit && examined < options.scanLimit && !exhausted) {
-      const want = Math.min(BATCH, options.scanLimit - examined, postFiltered ? BATCH : page.limit - items.length + 1);
+      const want = Math.min(batchSize, options.scanLimit - examined, postFiltered ? BATCH : page.limit - items.length + 1);
+      batchSize = Math.min(BATCH, batchSize * 2);
       const bounds = desc
         ? { gte: prefix, ...(last !== undefined ? { lt: last } : { lt: prefixEnd(prefix) }), reverse: true }
         : { lt: prefixEnd(prefix), ...(last !== undefined ? { gt: last } : { gte: prefix }) };

@@ -30,6 +30,12 @@ describe("gateway API framework", () => {
       expect(digest.responses).to.include.keys("200", "400", "409", "503");
       expect(doc.components.schemas).to.include.keys("ErrorBody", "BlockRef", "Digest", "Health");
       expect(JSON.stringify(doc)).to.not.include("#/$defs/");
+      const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+      expect(refs.length).to.be.greaterThan(10);
+      for (const ref of refs) expect(doc.components.schemas, ref).to.have.property(ref);
+      const operations = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+      expect(new Set(operations).size).to.equal(operations.length);
+      expect(operations).to.include.members(["searchPatents", "getPatent", "getPatentTimeline", "getTransferHistory", "matchPatents", "streamPatentEvents", "getStats"]);
     });
   });
 

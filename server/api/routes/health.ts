@@ -30,26 +30,7 @@ export const HealthSchema = z
   .meta({ id: "Health" });
 
 /** Answer of `GET /v1/health`. */
-export interface HealthResponse {
-  chainId: number;
-  /** The node's latest block. */
-  head: { number: number; hash: string };
-  /** The indexer's last applied block; null until the indexer runs. */
-  indexed: { number: number; hash: string | null } | null;
-  /** head.number - indexed.number; null until the indexer runs. */
-  lag: number | null;
-  deploymentBlock: number;
-  /** Contract addresses by Solidity contract name. */
-  contracts: Record<string, string>;
-  /** The follower's state, when the gateway runs an indexer: a halt (e.g. a reorg deeper than the window) shows here. */
-  indexer?: {
-    state: string;
-    reachable: boolean;
-    lastError: { name: string; message: string } | null;
-    halt: { code: string; message: string } | null;
-    reorgs: number;
-  };
-}
+export type HealthResponse = z.infer<typeof HealthSchema>;
 
 /** How long the health check waits for the node before answering 503. */
 const NODE_TIMEOUT_MS = 3000;
@@ -72,41 +53,41 @@ export function registerHealth(api: ApiRouter, ctx: AppContext): void {
     errors: { 503: ["CHAIN_UNAVAILABLE"] },
     indexed: "none",
     async handler() {
-    let head: { number: number; hash: string };
-    let chainId: number;
-    try {
-      const [network, block] = await withTimeout(
-        Promise.all([ctx.provider.getNetwork(), ctx.provider.getBlock("latest")]),
-        NODE_TIMEOUT_MS,
-      );
-      if (!block?.hash) throw new Error("the node returned no latest block");
-      head = { number: block.number, hash: block.hash };
-      chainId = Number(network.chainId);
-    } catch (err) {
-      throw new ApiError(503, "CHAIN_UNAVAILABLE", "the chain node does not answer", {
-        reason: err instanceof Error ? err.message.split("\n")[0] : String(err),
-      });
-    }
-    const status = ctx.index?.indexer.status();
-    const indexed = status?.indexed ? { number: status.indexed.number, hash: status.indexed.hash } : null;
-    const body: HealthResponse = {
-      chainId,
-      head,
-      indexed,
-      lag: indexed ? Math.max(0, head.number - indexed.number) : null,
-      ...(status && {
-        indexer: {
-          state: status.state,
-          reachable: status.reachable,
-          lastError: status.lastError,
-          halt: status.halt,
-          reorgs: status.reorgs,
-        },
-      }),
-      deploymentBlock: ctx.deployments.deploymentBlock,
-      contracts: ctx.deployments.contracts,
-    };
-    return body;
+      let head: { number: number; hash: string };
+      let chainId: number;
+      try {
+        const [network, block] = await withTimeout(
+          Promise.all([ctx.provider.getNetwork(), ctx.provider.getBlock("latest")]),
+          NODE_TIMEOUT_MS,
+        );
+        if (!block?.hash) throw new Error("the node returned no latest block");
+        head = { number: block.number, hash: block.hash };
+        chainId = Number(network.chainId);
+      } catch (err) {
+        throw new ApiError(503, "CHAIN_UNAVAILABLE", "the chain node does not answer", {
+          reason: err instanceof Error ? err.message.split("\n")[0] : String(err),
+        });
+      }
+      const status = ctx.index?.indexer.status();
+      const indexed = status?.indexed ? { number: status.indexed.number, hash: status.indexed.hash } : null;
+      const body: HealthResponse = {
+        chainId,
+        head,
+        indexed,
+        lag: indexed ? Math.max(0, head.number - indexed.number) : null,
+        ...(status && {
+          indexer: {
+            state: status.state,
+            reachable: status.reachable,
+            lastError: status.lastError,
+            halt: status.halt,
+            reorgs: status.reorgs,
+          },
+        }),
+        deploymentBlock: ctx.deployments.deploymentBlock,
+        contracts: ctx.deployments.contracts,
+      };
+      return body;
     },
   });
 }
