@@ -172,6 +172,14 @@ function needsCompile(): boolean {
   return inputs.some((input) => latestChange(input) > compiledAt);
 }
 
+/** Builds the web dashboard (scripts/build-web.ts) when web/ changed after the last build or it was never built. */
+async function ensureDashboard(): Promise<void> {
+  const { buildWeb, webBuildStale } = await import("./build-web");
+  if (!webBuildStale()) return;
+  say("building the dashboard");
+  await buildWeb();
+}
+
 function freshStart(config: Config): void {
   const paths = dataPaths(config);
   const targets = config.externalChain ? [paths.gatewayDb] : [paths.chainDir, config.deploymentsFile, paths.gatewayDb];
@@ -312,6 +320,8 @@ function banner(config: Config, deployments: Deployments, gatewayUrl: string, pa
     config.externalChain ? undefined : `  data        ${rel(config.dataDir)}/  (npm start -- --fresh starts from a clean ledger)`,
     "  stop        Ctrl-C",
     "",
+    `  dashboard   ${gatewayUrl}/   (open it in a browser)`,
+    "",
   ];
   console.log(lines.filter((l) => l !== undefined).join("\n"));
 }
@@ -355,6 +365,8 @@ async function main(): Promise<void> {
     say("compiling the contracts");
     await run(process.execPath, [require.resolve("hardhat/internal/cli/bootstrap"), "compile", "--quiet"], "hardhat compile");
   }
+  if (shuttingDown) return;
+  await ensureDashboard();
   if (shuttingDown) return;
 
   let deployments: Deployments;

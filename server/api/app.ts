@@ -4,6 +4,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { AppContext } from "../context";
 import { createApiRouter, type ApiRouter } from "./endpoint";
+import { createDashboardRouter } from "./dashboard";
 import { ApiError, errorHandler, notFound } from "./errors";
 import { createMetrics } from "./metrics";
 import { buildOpenApiDocument, renderDocsPage } from "./openapi";
@@ -83,6 +84,10 @@ export function createApp(ctx: AppContext): Express {
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  // ---- dashboard (issue 7; server/api/dashboard.ts): the web bundle at `/`, with its own Content-Security-Policy ----
+  app.use(createDashboardRouter());
+  // ---- end dashboard ----
 
   app.use(notFound);
   app.use(errorHandler(ctx.logger));
