@@ -14,6 +14,8 @@ import { startProxy, type RpcProxy } from "./helpers/proxy";
 
 const ROOT = path.join(__dirname, "../..");
 const KILLS = Number(process.env.CRASH_KILLS ?? 10);
+/** Seeds the kill delays; a failure prints it (CRASH_SEED reruns the same kill points). */
+const CRASH_SEED = Number(process.env.CRASH_SEED ?? 20261127);
 
 interface Run {
   child: ChildProcess;
@@ -85,11 +87,11 @@ describe("Indexer crash safety", () => {
     }
   }
 
-  it(`ends byte-identical to a clean rebuild after ${KILLS} kill -9 during the backfill`, async function () {
+  it(`ends byte-identical to a clean rebuild after ${KILLS} kill -9 during the backfill (seed ${CRASH_SEED})`, async function () {
     this.timeout(240_000);
     const head = await ledger.provider.getBlockNumber();
     const cursors: number[] = [];
-    let seed = 20261127;
+    let seed = CRASH_SEED;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let i = 0; i < KILLS && (cursors.at(-1) ?? -1) < head; i++) {
       const { child, done, saw } = runGateway(["sync", "--range", "2"], { ...env, LOG_LEVEL: "debug" });

@@ -13,6 +13,7 @@ import type { EventArgs, LedgerEvent, StateView } from "../../server/indexer/typ
 import type { Json } from "../../server/store/codec";
 import type { StoreWrite } from "../../server/store/db";
 import { keys } from "../../server/store/keys";
+import { fcParams } from "../helpers/properties";
 
 const ZERO = ethers.ZeroAddress;
 const SCU = "0x" + "11".repeat(20);
@@ -302,7 +303,7 @@ describe("compiled ABI decoder", () => {
           expect(got[4]).to.deep.equal({ readiness: inv[0], willing: inv[1], modes: inv[2], selfScore: inv[3], unitScore: inv[4], scenarioTags: inv[5] });
         },
       ),
-      { numRuns: 200 },
+      fcParams(),
     );
   });
 

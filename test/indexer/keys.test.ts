@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { canonicalJson } from "../../server/store/codec";
+import { fcParams } from "../helpers/properties";
 import { BLOCK_WIDTH, ID_WIDTH, idOfIndexKey, idsOfKeyTail, KeyError, keys, normaliseIpc, normaliseIpcPrefix } from "../../server/store/keys";
 
 describe("store keys", () => {
@@ -19,6 +20,7 @@ describe("store keys", () => {
           const byKey = ka < kb ? -1 : ka > kb ? 1 : 0;
           return Math.sign(byChain) === byKey;
         }),
+        fcParams(),
       );
     });
 
@@ -27,13 +29,14 @@ describe("store keys", () => {
         fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.nat({ max: 10 ** 12 - 1 }), fc.nat({ max: 999_999 }), (p, b, l) => {
           return keys.timeline(p, b, l).length === "tl/".length + ID_WIDTH + 1 + BLOCK_WIDTH + 1 + 6;
         }),
+        fcParams(),
       );
     });
   });
 
   describe("blocks", () => {
     it("sorts block records numerically", () => {
-      fc.assert(fc.property(fc.nat({ max: 10 ** 12 - 1 }), fc.nat({ max: 10 ** 12 - 1 }), (a, b) => Math.sign(a - b) === Math.sign(keys.block(a).localeCompare(keys.block(b)))));
+      fc.assert(fc.property(fc.nat({ max: 10 ** 12 - 1 }), fc.nat({ max: 10 ** 12 - 1 }), (a, b) => Math.sign(a - b) === Math.sign(keys.block(a).localeCompare(keys.block(b)))), fcParams());
     });
 
     it("throws KeyError when a number is wider than its field or negative", () => {
@@ -169,6 +172,7 @@ describe("canonical JSON", () => {
         const reversed = Object.fromEntries(Object.entries(d).reverse());
         return canonicalJson(d) === canonicalJson(reversed);
       }),
+      fcParams(),
     );
   });
 
