@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -12,20 +12,9 @@ import { readDeployments } from "../../server/chain/deployments";
 import { LegalStatus } from "../../server/chain/roles";
 import { PatentRegistry__factory } from "../../typechain-types";
 import type { HealthResponse } from "../../server/api/routes/health";
+import { freePort, processesOf } from "../helpers/processes";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -36,22 +25,6 @@ function portOpen(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
-}
-
-/** Processes whose environment carries our DATA_DIR (start script, Anvil, gateway). Linux only. */
-function processesOf(dataDir: string): number[] {
-  if (!existsSync("/proc")) return [];
-  const marker = `DATA_DIR=${dataDir}\0`;
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) pids.push(Number(entry));
-    } catch {
-      // gone or not ours
-    }
-  }
-  return pids;
 }
 
 interface Started {

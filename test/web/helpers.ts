@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { freePort, processesOf } from "../helpers/processes";
 
 /**
  * The real stack for browser tests: `npm start` (scripts/start.ts: Anvil, deploy, demo seed, gateway with
@@ -27,34 +27,6 @@ export function chromiumPath(): string {
     "chromium is not installed: the dashboard's browser tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it), " +
       "or CHROMIUM_PATH naming a Chromium executable",
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Processes whose environment carries our DATA_DIR (start script, Anvil, gateway). Linux only. */
-function processesOf(dataDir: string): number[] {
-  if (!existsSync("/proc")) return [];
-  const marker = `DATA_DIR=${dataDir}\0`;
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) pids.push(Number(entry));
-    } catch {
-      // gone or not ours
-    }
-  }
-  return pids;
 }
 
 export interface Stack {

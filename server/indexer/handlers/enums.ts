@@ -10,17 +10,7 @@ export const FEE_METHOD = ["LumpSum", "RunningRoyalty", "UseFirstPayLater"] as c
 export const FEE_TRIGGER = ["None", "Date", "RevenueReported", "ProductLaunched"] as const;
 
 export const PLEDGE_STATUS = ["None", "Proposed", "Agreed", "Registered", "Refused", "Withdrawn", "Released", "Defaulted", "Enforced"] as const;
-export enum PledgeStatus {
-  None = 0,
-  Proposed = 1,
-  Agreed = 2,
-  Registered = 3,
-  Refused = 4,
-  Withdrawn = 5,
-  Released = 6,
-  Defaulted = 7,
-  Enforced = 8,
-}
+export { PledgeStatus } from "../../chain/financing";
 export const PLEDGED_PATENT_STATUS = ["None", "Pledged", "Left", "Disposing", "Sold", "Disposed", "Released"] as const;
 export const PROCEEDS_ROUTE = ["EarlyRepayment", "Escrow"] as const;
 
