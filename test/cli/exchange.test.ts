@@ -2,36 +2,17 @@ import { expect } from "chai";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFixture, patentRecord } from "../helpers/fixtures";
-import { clientFor } from "./helpers";
-import { runCli } from "../../scripts/cli/program";
+import { runCliOn, type Run } from "./helpers";
 import { parsePrice } from "../../scripts/cli/commands/exchange";
-import type { CliDeps } from "../../scripts/cli/context";
-import { demoAccount, demoWallet } from "../../server/chain/accounts";
+import { demoWallet } from "../../server/chain/accounts";
 import { formatCnipaNumber } from "../../server/chain/cnipa";
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
 
 type Fixture = Awaited<ReturnType<typeof marketFixture>>;
 
 async function cli(f: Fixture, ...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const signers = await ethers.getSigners();
-  const deps: CliDeps = {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: {},
-    connect: async (opts) => clientFor(f, opts.as ? signers[demoAccount(opts.as).index] : undefined),
-  };
-  const code = await runCli(argv, deps);
-  return { code, out, err };
+  return runCliOn(f, ...argv);
 }
 
 /** Both venues open; scu holds two patents; rongxin and yuzhi hold dCNY. */

@@ -2,34 +2,14 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFixture, patentRecord } from "../helpers/fixtures";
-import { clientFor } from "./helpers";
-import { runCli } from "../../scripts/cli/program";
-import type { CliDeps } from "../../scripts/cli/context";
-import { demoAccount, demoWallet } from "../../server/chain/accounts";
+import { runCliOn, type Run } from "./helpers";
+import { demoWallet } from "../../server/chain/accounts";
 import { formatCnipaNumber } from "../../server/chain/cnipa";
 
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-/** Runs the commander program in-process against the fixture, signing with the Hardhat signer of `--as`. */
 async function cli(f: Awaited<ReturnType<typeof deployFixture>>, ...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const signers = await ethers.getSigners();
-  const deps: CliDeps = {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: {},
-    connect: async (opts) => clientFor(f, opts.as ? signers[demoAccount(opts.as).index] : undefined),
-  };
-  const code = await runCli(argv, deps);
-  return { code, out, err };
+  return runCliOn(f, ...argv);
 }
 
 async function registered(f: Awaited<ReturnType<typeof deployFixture>>, serial: number): Promise<string> {

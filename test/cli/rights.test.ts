@@ -2,21 +2,14 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFixture, patentRecord } from "../helpers/fixtures";
-import { clientFor, fixtureDeployments } from "./helpers";
+import { fixtureDeployments, runCliOn, type Run } from "./helpers";
 import { runCli } from "../../scripts/cli/program";
-import type { CliDeps } from "../../scripts/cli/context";
-import { demoAccount, demoWallet } from "../../server/chain/accounts";
+import { demoWallet } from "../../server/chain/accounts";
 import { chinaDayOf, formatCnipaNumber, isoOfDay } from "../../server/chain/cnipa";
 import { FIELD_CLASSES, scopeMask, TERRITORIES } from "../../server/chain/licensing";
 import { LockBits, Roles } from "../../server/chain/roles";
 import { MinimalDisposalAuction__factory } from "../../typechain-types";
 import { createLedgerClient } from "../../server/client";
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
 
 const TX = "tx 0x[0-9a-f]{64} \\(block \\d+, gas \\d+\\)";
 const HASH = ethers.id("report");
@@ -40,16 +33,7 @@ async function rightsFixture() {
 type Fixture = Awaited<ReturnType<typeof rightsFixture>>;
 
 async function cli(f: Fixture, ...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const signers = await ethers.getSigners();
-  const deps: CliDeps = {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: {},
-    connect: async (opts) => clientFor(f, opts.as ? signers[demoAccount(opts.as).index] : undefined),
-  };
-  return { code: await runCli(argv, deps), out, err };
+  return runCliOn(f, ...argv);
 }
 
 /** Runs and expects success, answering stdout. */
