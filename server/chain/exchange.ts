@@ -92,3 +92,19 @@ export function splitFees(
   }
   return { seller: price - fee, listingVenue, buyerVenue, listingBroker, buyerBroker };
 }
+
+/** Mirrors of contracts/libraries/AuctionTypes.sol. */
+export enum AuctionKind {
+  Owner = 0,
+  Disposal = 1,
+}
+
+export enum AuctionStatus {
+  None = 0,
+  Open = 1,
+  Settling = 2,
+  Sold = 3,
+  Unsold = 4,
+  Refused = 5,
+  Cancelled = 6,
+}

@@ -2,7 +2,8 @@
  * The only place LevelDB keys are built. Every number in a key is fixed width so that the byte order
  * of keys is the chain order: block numbers as 12 decimal digits, ids (patents, transfers, evaluations,
  * licences, payments, pledges, valuations, deals, warrants) as 20 decimal digits (uint64), log indexes
- * as 6 digits, lock bits, statuses and acts as 2, addresses as 40 lowercase hex digits. Key spaces are separated by a short prefix and "/".
+ * as 6 digits, lock bits, statuses and acts as 2, addresses as 40 lowercase hex digits, signed-offer nonces
+ * (uint256) as 78 digits. Key spaces are separated by a short prefix and "/".
  */
 
 export const BLOCK_WIDTH = 12;
@@ -73,6 +74,19 @@ export const lockBitPart = (bit: number): string => fixed(bit, 2, "lock bit");
 export const actPart = (act: number): string => fixed(act, 2, "act");
 
 type Id = bigint | number | string;
+
+/** Width of a uint256 in decimal digits (signed-offer nonces). */
+export const UINT256_WIDTH = 78;
+
+/** An offer as an index entry: an on-chain offer by its id, or the signed offer accepted on a listing. */
+export type OfferRef = { onChain: Id } | { signedOn: Id };
+const offerRefPart = (offer: OfferRef): string => ("onChain" in offer ? `c/${idPart(offer.onChain)}` : `s/${idPart(offer.signedOn)}`);
+
+/** The entity key an offer index key names (".../c/<offer id>" or ".../s/<listing id>"). */
+export function offerKeyOfIndexKey(key: string): string {
+  const [kind, id] = key.split("/").slice(-2) as [string, string];
+  return kind === "s" ? keys.signedOffer(id) : keys.offer(id);
+}
 
 export const keys = {
   // ---- meta
@@ -187,9 +201,62 @@ export const keys = {
   warrantsByHolder: (holder: string, warrantId: Id) => `ix/war-holder/${addressPart(holder)}/${idPart(warrantId)}`,
   warrantsByHolderPrefix: (holder: string) => `ix/war-holder/${addressPart(holder)}/`,
 
-  // ---- venue indexes (exchange): RESERVED. The exchange contract is being written on another branch;
-  // its listings, offers, auctions and settlements and the `ix/venue/...` indexes go here once its
-  // events exist. No key of this space is written today.
+  // ---- market: venues (Venues), listings and offers (Exchange), auctions (AuctionHouse)
+  venue: (venue: string) => `ven/${addressPart(venue)}`,
+  venuePrefix: () => "ven/",
+  /** A venue's fee changes (and its openings), in chain order. */
+  venueFee: (venue: string, block: number, logIndex: number) => `vfee/${addressPart(venue)}/${blockPart(block)}/${logIndexPart(logIndex)}`,
+  venueFeePrefix: (venue: string) => `vfee/${addressPart(venue)}/`,
+  /** A broker as accredited by a venue (kept, marked revoked, after a revocation). */
+  broker: (venue: string, broker: string) => `vbr/${addressPart(venue)}/${addressPart(broker)}`,
+  brokersOfVenuePrefix: (venue: string) => `vbr/${addressPart(venue)}/`,
+  /** A venue's trade figures: listings made through it, trades paid out and fees earned per token. */
+  venueStats: (venue: string) => `vst/${addressPart(venue)}`,
+  /** A token the admin allowed (or disallowed) for new listings. */
+  marketToken: (token: string) => `mtok/${addressPart(token)}`,
+  listing: (listingId: Id) => `lst/${idPart(listingId)}`,
+  listingPrefix: () => "lst/",
+  /** An on-chain (escrowed) offer. */
+  offer: (offerId: Id) => `off/${idPart(offerId)}`,
+  /** The signed (EIP-712) offer accepted on a listing: at most one per listing, since it settles it. */
+  signedOffer: (listingId: Id) => `offs/${idPart(listingId)}`,
+  /** A buyer's cancelled signed-offer nonce (uint256: 78 digits) and the buyer's minimum nonce. */
+  cancelledNonce: (buyer: string, nonce: Id) => `nonce/${addressPart(buyer)}/${fixed(nonce, UINT256_WIDTH, "nonce")}`,
+  cancelledNoncePrefix: (buyer: string) => `nonce/${addressPart(buyer)}/`,
+  minNonce: (buyer: string) => `nmin/${addressPart(buyer)}`,
+  auction: (auctionId: Id) => `auc/${idPart(auctionId)}`,
+  /** Bids of an auction in chain order. */
+  bid: (auctionId: Id, block: number, logIndex: number) => `bid/${idPart(auctionId)}/${blockPart(block)}/${logIndexPart(logIndex)}`,
+  bidsOfAuctionPrefix: (auctionId: Id) => `bid/${idPart(auctionId)}/`,
+  /** A withdrawal of a balance from the Exchange or the AuctionHouse. */
+  withdrawal: (account: string, block: number, logIndex: number) => `mwd/${addressPart(account)}/${blockPart(block)}/${logIndexPart(logIndex)}`,
+  withdrawalsPrefix: (account: string) => `mwd/${addressPart(account)}/`,
+
+  // ---- secondary indexes of the market
+  /** Listings by listing venue. */
+  listingsByVenue: (venue: string, listingId: Id) => `ix/venue/${addressPart(venue)}/${idPart(listingId)}`,
+  listingsByVenuePrefix: (venue: string) => `ix/venue/${addressPart(venue)}/`,
+  /** Listings by listing venue and status (the open ones of a venue without a scan). */
+  listingsByVenueStatus: (venue: string, status: number, listingId: Id) => `ix/venue-status/${addressPart(venue)}/${statusPart(status)}/${idPart(listingId)}`,
+  listingsByVenueStatusPrefix: (venue: string, status: number) => `ix/venue-status/${addressPart(venue)}/${statusPart(status)}/`,
+  listingsByStatus: (status: number, listingId: Id) => `ix/lst-status/${statusPart(status)}/${idPart(listingId)}`,
+  listingsByStatusPrefix: (status: number) => `ix/lst-status/${statusPart(status)}/`,
+  listingsBySeller: (seller: string, listingId: Id) => `ix/lst-seller/${addressPart(seller)}/${idPart(listingId)}`,
+  listingsBySellerPrefix: (seller: string) => `ix/lst-seller/${addressPart(seller)}/`,
+  listingsOfPatent: (patentId: Id, listingId: Id) => `ix/lst-patent/${idPart(patentId)}/${idPart(listingId)}`,
+  listingsOfPatentPrefix: (patentId: Id) => `ix/lst-patent/${idPart(patentId)}/`,
+  /** Offers of a listing: ".../c/<offer id>" on-chain, ".../s/<listing id>" the signed offer accepted. */
+  offersOfListing: (listingId: Id, offer: OfferRef) => `ix/off-listing/${idPart(listingId)}/${offerRefPart(offer)}`,
+  offersOfListingPrefix: (listingId: Id) => `ix/off-listing/${idPart(listingId)}/`,
+  offersByBuyer: (buyer: string, offer: OfferRef) => `ix/off-buyer/${addressPart(buyer)}/${offerRefPart(offer)}`,
+  offersByBuyerPrefix: (buyer: string) => `ix/off-buyer/${addressPart(buyer)}/`,
+  auctionsByStatus: (status: number, auctionId: Id) => `ix/auc-status/${statusPart(status)}/${idPart(auctionId)}`,
+  auctionsByStatusPrefix: (status: number) => `ix/auc-status/${statusPart(status)}/`,
+  auctionsOfPatent: (patentId: Id, auctionId: Id) => `ix/auc-patent/${idPart(patentId)}/${idPart(auctionId)}`,
+  auctionsOfPatentPrefix: (patentId: Id) => `ix/auc-patent/${idPart(patentId)}/`,
+  /** Auctions by kind (0 owner, 1 disposal). */
+  auctionsByKind: (kind: number, auctionId: Id) => `ix/auc-kind/${statusPart(kind)}/${idPart(auctionId)}`,
+  auctionsByKindPrefix: (kind: number) => `ix/auc-kind/${statusPart(kind)}/`,
 } as const;
 
 /** The last `count` fixed-width ids of a key, without leading zeros (composite index keys). */

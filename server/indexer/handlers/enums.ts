@@ -20,3 +20,11 @@ export const DEAL_STATUS = ["None", "Proposed", "Accepted", "Executing", "Execut
 export const EQUITY_FORM = ["Shares", "BasisPoints"] as const;
 export const BENEFIT_ROLE = ["Inventor", "TransferOffice"] as const;
 export const WARRANT_STATUS = ["None", "Granted", "Exercised", "Expired"] as const;
+
+export const LISTING_KIND = ["Sale", "Licence"] as const;
+export const LISTING_STATUS = ["None", "Open", "Cancelled", "Expired", "Pending", "Settled", "Refused"] as const;
+export const OFFER_STATUS = ["None", "Open", "Cancelled", "Accepted"] as const;
+export const TRADE_PATH = ["Buy", "Offer", "SignedOffer"] as const;
+export const AUCTION_KIND = ["Owner", "Disposal"] as const;
+export const AUCTION_STATUS = ["None", "Open", "Settling", "Sold", "Unsold", "Refused", "Cancelled"] as const;
+export { AuctionKind, AuctionStatus, ListingKind, ListingStatus, OfferStatus, TradePath } from "../../chain/exchange";
