@@ -1,9 +1,11 @@
 import type { Json } from "../store/codec";
 import type { Store } from "../store/db";
-import { idOfIndexKey, idsOfKeyTail, keys, prefixEnd } from "../store/keys";
+import { idOfIndexKey, idsOfKeyTail, keys, offerKeyOfIndexKey, prefixEnd } from "../store/keys";
 import { ZERO_DIGEST } from "./apply";
 import type { DealEntity, WarrantEntity } from "./handlers/equity";
-import { PLEDGE_STATUS, PledgeStatus } from "./handlers/enums";
+import type { AuctionEntity, BidEntity } from "./handlers/auctions";
+import { AUCTION_KIND, AUCTION_STATUS, LISTING_KIND, LISTING_STATUS, PLEDGE_STATUS, PledgeStatus } from "./handlers/enums";
+import type { BrokerEntity, ListingEntity, OfferEntity, VenueEntity, VenueFeeEntry, VenueStatsEntity } from "./handlers/market";
 import type {
   BenefitSharesEntity,
   LicenceEntity,
@@ -57,11 +59,59 @@ export interface PatentEncumbrances {
   deals: DealEntity[];
 }
 
+/** A listing status or kind, an auction status or kind: by enum value or name. */
+export type ListingFilter = {
+  status?: number | (typeof LISTING_STATUS)[number];
+  venue?: string;
+  seller?: string;
+  patent?: string;
+  kind?: number | (typeof LISTING_KIND)[number];
+};
+export type AuctionFilter = {
+  status?: number | (typeof AUCTION_STATUS)[number];
+  patent?: string;
+  kind?: number | (typeof AUCTION_KIND)[number];
+};
+
+/** A page of a filtered scan: the index walked, the entries examined, and whether the page is complete. */
+export interface ScanPage<T> extends Page<T> {
+  driver: string;
+  examined: number;
+  /** False when the scan limit stopped the page before it was full: `next` continues the scan. */
+  complete: boolean;
+}
+
+/** A venue with its figures: fee history, brokers, listings by status, trades and volume per token. */
+export interface VenueDetail {
+  venue: VenueEntity;
+  stats: VenueStatsEntity;
+  brokers: BrokerEntity[];
+  feeHistory: VenueFeeEntry[];
+  /** Listings through the venue by status name (counted from the venue-status index). */
+  listingsByStatus: Record<string, number>;
+}
+
+/** The market activity of a patent: every listing and auction, open and past, in id order. */
+export interface PatentMarket {
+  listings: ListingEntity[];
+  auctions: AuctionEntity[];
+}
+
 export class QueryError extends Error {
   override name = "QueryError";
 }
 
 const MAX_LIMIT = 500;
+/** Index entries a filtered page examines at most (unless asked otherwise), and per read. */
+const DEFAULT_SCAN_LIMIT = 5_000;
+const SCAN_BATCH = 256;
+
+/** An enum value by code or name; `min` is the lowest valid code (1 where 0 is None). */
+function codeOf(names: readonly string[], value: number | string, what: string, min = 1): number {
+  const code = typeof value === "number" ? value : names.indexOf(value);
+  if (!Number.isInteger(code) || code < min || code >= names.length) throw new QueryError(`unknown ${what} ${String(value)}`);
+  return code;
+}
 
 const encodeCursor = (key: string): string => Buffer.from(key, "utf8").toString("base64url");
 
@@ -123,6 +173,22 @@ export interface Queries {
   warrantsOfDeal(dealId: Id, page?: PageOptions): Promise<Page<WarrantEntity>>;
   warrantsByHolder(holder: string, page?: PageOptions): Promise<Page<WarrantEntity>>;
 
+  // ---- market
+  getListing(id: Id): Promise<ListingEntity | undefined>;
+  /** Listings matching every filter given, in listing id order (within the index the most selective filter picks). */
+  listings(filter: ListingFilter, page?: PageOptions & { scanLimit?: number }): Promise<ScanPage<ListingEntity>>;
+  /** On-chain offers by offer id, then the signed offer accepted (if any). */
+  offersOfListing(listingId: Id, page?: PageOptions): Promise<Page<OfferEntity>>;
+  offersByBuyer(buyer: string, page?: PageOptions): Promise<Page<OfferEntity>>;
+  getAuction(id: Id): Promise<AuctionEntity | undefined>;
+  auctions(filter: AuctionFilter, page?: PageOptions & { scanLimit?: number }): Promise<ScanPage<AuctionEntity>>;
+  /** Bids in chain order. */
+  bidsOfAuction(auctionId: Id, page?: PageOptions): Promise<Page<BidEntity>>;
+  /** Every venue that opened, by address. */
+  venues(): Promise<VenueEntity[]>;
+  getVenue(address: string): Promise<VenueDetail | undefined>;
+  marketOfPatent(patentId: Id): Promise<PatentMarket>;
+
   // ---- composite
   encumbrancesOfPatent(patentId: Id): Promise<PatentEncumbrances | undefined>;
 
@@ -173,6 +239,41 @@ export function createQueries(db: Store): Queries {
   async function patentsOf(ids: string[]): Promise<PatentEntity[]> {
     const values = await db.getMany<PatentEntity>(ids.map((id) => keys.patent(id)));
     return values.filter((v): v is PatentEntity => v !== undefined);
+  }
+
+  /**
+   * A page of the entities named by an index that pass `keep`, examining at most `scanLimit` entries: the
+   * cursor is the last index key examined, so a page stopped by the limit continues where it stopped.
+   */
+  async function filteredPage<T extends Json>(
+    driver: string,
+    prefix: string,
+    page: PageOptions & { scanLimit?: number },
+    entityKey: (indexKey: string) => string,
+    keep: (entity: T) => boolean,
+  ): Promise<ScanPage<T>> {
+    const limit = Math.min(Math.max(page.limit ?? 50, 1), MAX_LIMIT);
+    const scanLimit = Math.max(page.scanLimit ?? DEFAULT_SCAN_LIMIT, limit);
+    let after = page.after ? decodeCursor(page.after, prefix) : undefined;
+    const items: T[] = [];
+    let examined = 0;
+    let exhausted = false;
+    while (items.length < limit && examined < scanLimit) {
+      const batch = await db.keysWithPrefix(prefix, { limit: Math.min(SCAN_BATCH, scanLimit - examined), ...(after ? { gt: after } : {}) });
+      if (batch.length === 0) {
+        exhausted = true;
+        break;
+      }
+      const values = await db.getMany<T>(batch.map(entityKey));
+      for (let i = 0; i < batch.length && items.length < limit; i++) {
+        examined += 1;
+        after = batch[i]!;
+        const v = values[i];
+        if (v !== undefined && keep(v as T)) items.push(v as T);
+      }
+    }
+    if (!exhausted && after !== undefined) exhausted = (await db.keysWithPrefix(prefix, { limit: 1, gt: after })).length === 0;
+    return { items, next: exhausted || after === undefined ? null : encodeCursor(after), driver, examined, complete: items.length >= limit || exhausted };
   }
 
   return {
@@ -247,6 +348,68 @@ export function createQueries(db: Store): Queries {
     getWarrant: (id) => db.get<WarrantEntity>(keys.warrant(id)),
     warrantsOfDeal: (dealId, page = {}) => indexPage(keys.warrantsOfDealPrefix(dealId), page, (k) => keys.warrant(idOfIndexKey(k))),
     warrantsByHolder: (holder, page = {}) => indexPage(keys.warrantsByHolderPrefix(holder), page, (k) => keys.warrant(idOfIndexKey(k))),
+
+    getListing: (id) => db.get<ListingEntity>(keys.listing(id)),
+    listings(filter, page = {}) {
+      const status = filter.status === undefined ? undefined : codeOf(LISTING_STATUS, filter.status, "listing status");
+      const kind = filter.kind === undefined ? undefined : codeOf(LISTING_KIND, filter.kind, "listing kind", 0);
+      const venue = filter.venue?.toLowerCase();
+      const seller = filter.seller?.toLowerCase();
+      const keep = (l: ListingEntity) =>
+        (status === undefined || l.statusCode === status) &&
+        (kind === undefined || l.kindCode === kind) &&
+        (venue === undefined || l.terms.venue === venue) &&
+        (seller === undefined || l.seller === seller) &&
+        (filter.patent === undefined || l.patentId === filter.patent);
+      const byId = (k: string) => keys.listing(idOfIndexKey(k));
+      if (filter.patent !== undefined) return filteredPage("patent", keys.listingsOfPatentPrefix(filter.patent), page, byId, keep);
+      if (venue !== undefined && status !== undefined) return filteredPage("venue-status", keys.listingsByVenueStatusPrefix(venue, status), page, byId, keep);
+      if (seller !== undefined) return filteredPage("seller", keys.listingsBySellerPrefix(seller), page, byId, keep);
+      if (venue !== undefined) return filteredPage("venue", keys.listingsByVenuePrefix(venue), page, byId, keep);
+      if (status !== undefined) return filteredPage("status", keys.listingsByStatusPrefix(status), page, byId, keep);
+      return filteredPage("all", keys.listingPrefix(), page, (k) => k, keep);
+    },
+    offersOfListing: (listingId, page = {}) => indexPage(keys.offersOfListingPrefix(listingId), page, offerKeyOfIndexKey),
+    offersByBuyer: (buyer, page = {}) => indexPage(keys.offersByBuyerPrefix(buyer), page, offerKeyOfIndexKey),
+    getAuction: (id) => db.get<AuctionEntity>(keys.auction(id)),
+    auctions(filter, page = {}) {
+      const status = filter.status === undefined ? undefined : codeOf(AUCTION_STATUS, filter.status, "auction status");
+      const kind = filter.kind === undefined ? undefined : codeOf(AUCTION_KIND, filter.kind, "auction kind", 0);
+      const keep = (a: AuctionEntity) =>
+        (status === undefined || a.statusCode === status) && (kind === undefined || a.kindCode === kind) && (filter.patent === undefined || a.patentId === filter.patent);
+      const byId = (k: string) => keys.auction(idOfIndexKey(k));
+      if (filter.patent !== undefined) return filteredPage("patent", keys.auctionsOfPatentPrefix(filter.patent), page, byId, keep);
+      if (status !== undefined) return filteredPage("status", keys.auctionsByStatusPrefix(status), page, byId, keep);
+      if (kind !== undefined) return filteredPage("kind", keys.auctionsByKindPrefix(kind), page, byId, keep);
+      return filteredPage("all", keys.auctionPrefix(), page, (k) => k, keep);
+    },
+    bidsOfAuction: (auctionId, page = {}) => valuePage(keys.bidsOfAuctionPrefix(auctionId), page),
+    async venues() {
+      const out: VenueEntity[] = [];
+      for await (const [, v] of db.iterate<VenueEntity>({ gte: keys.venuePrefix(), lt: prefixEnd(keys.venuePrefix()) })) out.push(v);
+      return out;
+    },
+    async getVenue(address) {
+      const venue = await db.get<VenueEntity>(keys.venue(address));
+      if (venue === undefined) return undefined;
+      const brokers: BrokerEntity[] = [];
+      for await (const [, b] of db.iterate<BrokerEntity>({ gte: keys.brokersOfVenuePrefix(address), lt: prefixEnd(keys.brokersOfVenuePrefix(address)) })) brokers.push(b);
+      const feeHistory: VenueFeeEntry[] = [];
+      for await (const [, f] of db.iterate<VenueFeeEntry>({ gte: keys.venueFeePrefix(address), lt: prefixEnd(keys.venueFeePrefix(address)) })) feeHistory.push(f);
+      const listingsByStatus: Record<string, number> = {};
+      for (let code = 1; code < LISTING_STATUS.length; code++) {
+        listingsByStatus[LISTING_STATUS[code]!] = (await db.keysWithPrefix(keys.listingsByVenueStatusPrefix(address, code))).length;
+      }
+      const stats = (await db.get<VenueStatsEntity>(keys.venueStats(address))) ?? { venue: venue.address, listings: 0, auctions: 0, trades: 0, volume: {}, fees: {} };
+      return { venue, stats, brokers, feeHistory, listingsByStatus };
+    },
+    async marketOfPatent(patentId) {
+      const [listings, auctions] = await Promise.all([
+        allOf<ListingEntity>(keys.listingsOfPatentPrefix(patentId), (k) => keys.listing(idOfIndexKey(k))),
+        allOf<AuctionEntity>(keys.auctionsOfPatentPrefix(patentId), (k) => keys.auction(idOfIndexKey(k))),
+      ]);
+      return { listings, auctions };
+    },
 
     async encumbrancesOfPatent(patentId) {
       const patent = await db.get<PatentEntity>(keys.patent(patentId));

@@ -225,6 +225,7 @@ export const keys = {
   cancelledNoncePrefix: (buyer: string) => `nonce/${addressPart(buyer)}/`,
   minNonce: (buyer: string) => `nmin/${addressPart(buyer)}`,
   auction: (auctionId: Id) => `auc/${idPart(auctionId)}`,
+  auctionPrefix: () => "auc/",
   /** Bids of an auction in chain order. */
   bid: (auctionId: Id, block: number, logIndex: number) => `bid/${idPart(auctionId)}/${blockPart(block)}/${logIndexPart(logIndex)}`,
   bidsOfAuctionPrefix: (auctionId: Id) => `bid/${idPart(auctionId)}/`,
