@@ -4,6 +4,7 @@ import { canonicalJson } from "../../server/store/codec";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { startHardhatNode } from "./helpers/hardhat-node";
 import { deployOn, dumpStore, indexerFor, runRightsStory, runScenario, tempStore, type TempStore } from "./helpers/ledger";
+import { runMarketStory } from "./helpers/market";
 
 /** Fields that legitimately differ between two node implementations running the same script. */
 const NODE_SPECIFIC = new Set(["txHash", "blockHash"]);
@@ -34,7 +35,7 @@ describe("Indexer on two node implementations", () => {
     for (const n of nodes) await n.stop();
   });
 
-  it("yields the same entities from Hardhat and Anvil for the same scripted transactions (registry and rights contracts)", async function () {
+  it("yields the same entities from Hardhat and Anvil for the same scripted transactions (registry, rights and market contracts)", async function () {
     this.timeout(300_000);
     for (const start of [startAnvil, startHardhatNode]) {
       const node = await start();
@@ -42,14 +43,16 @@ describe("Indexer on two node implementations", () => {
       const ledger = await deployOn(node.url);
       await runScenario(ledger);
       await runRightsStory(ledger);
+      await runMarketStory(ledger);
       const store = await tempStore();
       stores.push(store);
       await indexerFor(node.url, store.store, ledger.deployments, { reorgWindow: 4, initialRange: 2 }).syncToHead();
     }
     const [anvil, hardhat] = [await stateDigest(stores[0]!), await stateDigest(stores[1]!)];
     expect(anvil.length).to.be.greaterThan(150);
-    // The rights contracts' entities are there too (licences, pledges, deals, warrants, valuations).
-    for (const prefix of ["lic/", "pl/", "deal/", "war/", "val/", "roy/"]) expect(anvil.some(([key]) => key.startsWith(prefix)), prefix).to.equal(true);
+    // The rights and market contracts' entities are there too (licences, pledges, deals, warrants, valuations,
+    // venues, listings, offers, auctions, bids).
+    for (const prefix of ["lic/", "pl/", "deal/", "war/", "val/", "roy/", "ven/", "lst/", "off/", "offs/", "auc/", "bid/", "ix/venue/"]) expect(anvil.some(([key]) => key.startsWith(prefix)), prefix).to.equal(true);
     expect(hardhat).to.deep.equal(anvil);
   });
 });

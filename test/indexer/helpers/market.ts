@@ -165,6 +165,7 @@ export async function runMarketStory(l: DeployedLedger): Promise<MarketStoryResu
     venue: cd,
     broker: brokerA,
   });
+  await at(t0 + 3 * DAY); // an auction starting at once starts at its block's time
   await send(auctionHouse.connect(p.uestc).createAuction(terms(MARKET.auctioned)));
   const sold = await auctionHouse.auctionCount();
   await send(auctionHouse.connect(p.rongxin).bid(sold, tokenAddress, 500_000n, cd, ethers.ZeroAddress));
@@ -178,6 +179,7 @@ export async function runMarketStory(l: DeployedLedger): Promise<MarketStoryResu
   await send(auctionHouse.connect(p.yuzhi).withdraw(tokenAddress));
 
   // An owner auction withdrawn before any bid.
+  await at(end + DAY + 3_600);
   await send(auctionHouse.connect(p.uestc).createAuction({ ...terms(MARKET.auctionCancelled), endTime: end + 10 * DAY, maxEndTime: end + 10 * DAY }));
   const auctionCancelled = await auctionHouse.auctionCount();
   await send(auctionHouse.connect(p.uestc).cancelAuction(auctionCancelled));
@@ -194,6 +196,7 @@ export async function runMarketStory(l: DeployedLedger): Promise<MarketStoryResu
   const pledgeId = await pledges.pledgeCount();
   await send(pledges.connect(p.scu).consentPledge(pledgeId));
   await send(pledges.connect(p.registrar).registerPledge(pledgeId, "质押登记-2030-001", chinaDayOf(t1)));
+  await at(t1 + 3_600);
   await send(pledges.connect(p.bank).startDisposal(pledgeId, [MARKET.expired], [1_500_000n], tokenAddress, t1 + DAY));
   const disposal = await auctionHouse.auctionCount();
   await at(t1 + 2 * DAY);
