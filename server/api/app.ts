@@ -13,6 +13,7 @@ import { registerHealth } from "./routes/health";
 import { createAuditRouter } from "./routes/audit";
 import { createExchangeRouter } from "./routes/exchange";
 import { createFinancingRouter } from "./routes/financing";
+import { createMarketRouter } from "./routes/market";
 import { createStatsRouter } from "./routes/stats";
 import { createCertificateRouter } from "./routes/certificate";
 
@@ -33,7 +34,7 @@ export function createRouters(ctx: AppContext): ApiRouter[] {
   const gateway = createApiRouter(ctx, "gateway");
   registerHealth(gateway, ctx);
   registerDigest(gateway, ctx);
-  return [gateway, createExchangeRouter(ctx), createFinancingRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx)];
+  return [gateway, createExchangeRouter(ctx), createMarketRouter(ctx), createFinancingRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx)];
 }
 
 /** The gateway's HTTP application, without `listen` (tests drive it with supertest). */

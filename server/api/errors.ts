@@ -14,6 +14,9 @@ export type ErrorCode =
   | "INVALID_PATENT_NUMBER"
   | "INVALID_CURSOR"
   | "PATENT_NOT_FOUND"
+  | "LISTING_NOT_FOUND"
+  | "AUCTION_NOT_FOUND"
+  | "VENUE_NOT_FOUND"
   | "RATE_LIMITED"
   | "INTERNAL";
 
@@ -30,6 +33,9 @@ export const ERROR_CODES: Record<ErrorCode, string> = {
   INVALID_PATENT_NUMBER: "the CNIPA number is malformed or its check digit is wrong",
   INVALID_CURSOR: "the cursor is not one this query returned",
   PATENT_NOT_FOUND: "no patent with this number is registered on the ledger",
+  LISTING_NOT_FOUND: "no listing with this id is indexed",
+  AUCTION_NOT_FOUND: "no auction with this id is indexed",
+  VENUE_NOT_FOUND: "this account has not opened as a venue",
   RATE_LIMITED: "too many requests from this client; retry after the time in the RateLimit headers",
   INTERNAL: "an unexpected error in the gateway (logged)",
 };
