@@ -195,6 +195,41 @@ describe("Indexer read model of the market contracts (Hardhat node)", () => {
     });
   });
 
+  describe("reorgs", () => {
+    it("rolls back an offer and a cancellation of a dropped branch and equals a clean rebuild", async function () {
+      this.timeout(120_000);
+      const { exchange, token, parties: p } = ledger;
+      const indexer = indexerFor(node.url, a.store, ledger.deployments, { reorgWindow: 4 });
+      await indexer.syncToHead();
+      const snapshot = await node.rpc<string>("evm_snapshot");
+      const open = (await q.getListing(story.listings.relisted))!;
+      const listing = { listingId: open.id, seller: open.seller, terms: open.terms };
+      await (await exchange.connect(p.rongxin).makeOffer(listing, chengdu, "0x0000000000000000000000000000000000000000", 1_500_000n)).wait();
+      await (await exchange.connect(p.scu).cancel(listing)).wait();
+      await indexer.syncToHead();
+      expect((await q.getListing(open.id))!.status).to.equal("Cancelled");
+      expect((await q.offersOfListing(open.id)).items).to.have.length(1);
+
+      await node.rpc("evm_revert", [snapshot]);
+      for (let i = 0; i < 3; i++) await (await token.connect(p.admin).mint(investor, BigInt(1 + i))).wait();
+      await indexer.syncToHead();
+      expect(indexer.status().lastReorg).to.include({ depth: 2 });
+      expect((await q.getListing(open.id))!.status).to.equal("Open");
+      expect((await q.offersOfListing(open.id)).items).to.deep.equal([]);
+      expect((await q.offersByBuyer(rongxin)).items.map((o) => o.offerId)).to.deep.equal([story.offers.cancelled.toString()]);
+      expect((await q.listings({ status: "Open" })).items.map((l) => l.id)).to.deep.equal([open.id]);
+      expect((await q.getVenue(chongqing))!.listingsByStatus).to.deep.include({ Open: 1, Cancelled: 1 });
+      const clean = await tempStore();
+      try {
+        await indexerFor(node.url, clean.store, ledger.deployments, { reorgWindow: 4 }).syncToHead();
+        expect(await createQueries(clean.store).getDigest()).to.deep.equal(await q.getDigest());
+        expect(await dumpStore(clean.store)).to.deep.equal(await dumpStore(a.store));
+      } finally {
+        await clean.close();
+      }
+    });
+  });
+
   describe("determinism", () => {
     it("rebuilds a byte-identical index (and digest) from scratch with other range sizes", async () => {
       const b = await tempStore();
