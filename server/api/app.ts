@@ -15,6 +15,7 @@ import { createExchangeRouter } from "./routes/exchange";
 import { createFinancingRouter } from "./routes/financing";
 import { createStatsRouter } from "./routes/stats";
 import { createCertificateRouter } from "./routes/certificate";
+import { createWebhookRouter } from "./routes/webhooks";
 
 /** Largest JSON body the API accepts. */
 export const BODY_LIMIT = "100kb";
@@ -33,7 +34,7 @@ export function createRouters(ctx: AppContext): ApiRouter[] {
   const gateway = createApiRouter(ctx, "gateway");
   registerHealth(gateway, ctx);
   registerDigest(gateway, ctx);
-  return [gateway, createExchangeRouter(ctx), createFinancingRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx)];
+  return [gateway, createExchangeRouter(ctx), createFinancingRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx), createWebhookRouter(ctx)];
 }
 
 /** The gateway's HTTP application, without `listen` (tests drive it with supertest). */

@@ -15,6 +15,10 @@ export type ErrorCode =
   | "INVALID_CURSOR"
   | "PATENT_NOT_FOUND"
   | "RATE_LIMITED"
+  | "INVALID_WEBHOOK_URL"
+  | "WEBHOOK_URL_NOT_ALLOWED"
+  | "WEBHOOK_NOT_FOUND"
+  | "TOO_MANY_WEBHOOKS"
   | "INTERNAL";
 
 /** Every code with its meaning (documented in the OpenAPI document's error schema). */
@@ -31,6 +35,10 @@ export const ERROR_CODES: Record<ErrorCode, string> = {
   INVALID_CURSOR: "the cursor is not one this query returned",
   PATENT_NOT_FOUND: "no patent with this number is registered on the ledger",
   RATE_LIMITED: "too many requests from this client; retry after the time in the RateLimit headers",
+  INVALID_WEBHOOK_URL: "the webhook url is not an absolute http or https URL of at most 2048 characters without credentials",
+  WEBHOOK_URL_NOT_ALLOWED: "the webhook url names a loopback, private or link-local address and WEBHOOK_ALLOW_PRIVATE is off",
+  WEBHOOK_NOT_FOUND: "no webhook with this id is registered at this gateway",
+  TOO_MANY_WEBHOOKS: "the gateway holds the most webhooks it accepts; delete one first",
   INTERNAL: "an unexpected error in the gateway (logged)",
 };
 

@@ -187,6 +187,23 @@ export const keys = {
   warrantsByHolder: (holder: string, warrantId: Id) => `ix/war-holder/${addressPart(holder)}/${idPart(warrantId)}`,
   warrantsByHolderPrefix: (holder: string) => `ix/war-holder/${addressPart(holder)}/`,
 
+  // ---- gateway-local state (`g/`): written by the gateway's own services (server/webhooks), never by the
+  // indexer. No handler writes it, so it is in no block's writes, the digest, the undo records or a
+  // rebuild; `scripts/gateway.ts rebuild` carries it over.
+  gatewayLocalPrefix: () => "g/",
+  /** A webhook's registration (written by the API only). */
+  webhook: (id: string) => `g/wh/s/${id}`,
+  webhookPrefix: () => "g/wh/s/",
+  /** A webhook's delivery record (written by the dispatcher only). */
+  webhookState: (id: string) => `g/wh/st/${id}`,
+  /** The last indexed block whose changes the dispatcher turned into deliveries. */
+  webhookCursor: () => "g/wh/cursor",
+  /** The last calendar day the dispatcher swept for patents that became dormant. */
+  webhookDormantDay: () => "g/wh/dormant-day",
+  /** A pending delivery, ordered by the time (ms since 1970) it is due. */
+  webhookDelivery: (dueMs: number, deliveryId: string) => `g/wh/q/${fixed(dueMs, 13, "due time")}/${deliveryId}`,
+  webhookQueuePrefix: () => "g/wh/q/",
+
   // ---- venue indexes (exchange): RESERVED. The exchange contract is being written on another branch;
   // its listings, offers, auctions and settlements and the `ix/venue/...` indexes go here once its
   // events exist. No key of this space is written today.
