@@ -20,9 +20,13 @@ import {
   EVENT_HEADER,
   SIGNATURE_HEADER,
   verifySignature,
+  checkWebhookUrl,
+  isPrivateAddress,
+  WebhookUrlError,
   type DeliveryBody,
   type WebhookDispatcher,
 } from "../../server/webhooks";
+import { guardedLookup } from "../../server/webhooks/url";
 import { indexerFor, record, runScenario, SCENARIO, tempStore, today } from "../indexer/helpers/ledger";
 import { errorOf, indexedGateway, TEST_ENV, type IndexedGateway } from "./helpers";
 
@@ -394,6 +398,35 @@ describe("Webhooks", () => {
         await store.close();
         rmSync(own.dir, { recursive: true, force: true });
       }
+    });
+  });
+});
+
+describe("webhooks: the SSRF guard", () => {
+  describe("isPrivateAddress", () => {
+    it("is true for loopback, private, link-local, CGNAT, multicast, unspecified and IPv4-mapped private addresses", () => {
+      for (const a of ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "::", "fd00::1", "fe80::1", "::ffff:10.0.0.1", "[::1]"]) {
+        expect(isPrivateAddress(a), a).to.equal(true);
+      }
+      for (const a of ["8.8.8.8", "203.0.113.9", "172.32.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8", "example.com"]) {
+        expect(isPrivateAddress(a), a).to.equal(false);
+      }
+    });
+  });
+
+  describe("guardedLookup", () => {
+    it("fails a connection to a name that resolves to a private address", async () => {
+      const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => guardedLookup("localhost", {}, (err) => resolve(err)));
+      expect(error?.code).to.equal("EWEBHOOKPRIVATE");
+      expect(error?.message).to.match(/^localhost resolves to .*, a private address/);
+    });
+  });
+
+  describe("checkWebhookUrl", () => {
+    it("accepts public http(s) URLs and, with allowPrivate, local ones", () => {
+      expect(checkWebhookUrl("https://receiver.example.com/hook?x=1", false).hostname).to.equal("receiver.example.com");
+      expect(checkWebhookUrl("http://127.0.0.1:9000/hook", true).port).to.equal("9000");
+      expect(() => checkWebhookUrl("http://127.0.0.1:9000/hook", false)).to.throw(WebhookUrlError, /loopback, private or link-local/);
     });
   });
 });
