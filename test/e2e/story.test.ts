@@ -22,7 +22,7 @@ import { TEST_ENV } from "../server/helpers";
 /**
  * The end-to-end story, through the CLI against a fresh local chain (Anvil, the ledger deployed) with a
  * gateway indexing it; after each step the gateway's API answers are checked:
- *   Sichuan University's inventory is imported from CSV by the registrar; scu lists one patent for sale
+ *   Sichuan University's inventory is imported from CSV by the registrar; the venues open; scu lists one patent for sale
  *   through the Chongqing venue; Chengdu Rongxin buys it through the Chengdu venue and the registrar
  *   registers the transfer; Bank of Chengdu takes a pledge on a second patent, registered; an exclusive
  *   licence of a third patent is granted and a conflicting one refused with the decoded error; a royalty
@@ -111,9 +111,7 @@ describe("end-to-end story: CLI -> chain -> indexer -> API", function () {
     dir = mkdtempSync(path.join(tmpdir(), "tianfu-e2e-"));
     deploymentsFile = path.join(dir, "deployments.json");
     writeFileSync(deploymentsFile, JSON.stringify(deployments, null, 2));
-    // The venues open (the exchange operators' own step) and the enterprises hold demo yuan (dCNY).
-    await (await ledger.venues.connect(signer("chengdu")).openVenue("成都知识产权交易中心", 200)).wait();
-    await (await ledger.venues.connect(signer("chongqing")).openVenue("重庆知识产权交易中心", 150)).wait();
+    // The enterprises hold demo yuan (dCNY), minted by the admin (the demo token's own step, not a ledger act).
     for (const who of ["rongxin", "yuzhi"]) await (await ledger.token.connect(signer("admin")).mint(address(who), 100_000_000n)).wait();
 
     store = await tempStore();
@@ -155,7 +153,10 @@ describe("end-to-end story: CLI -> chain -> indexer -> API", function () {
 
   let listingId = "";
 
-  it("2. the Chongqing venue lists a patent for sale", async () => {
+  it("2. the Chengdu and Chongqing venues open; the Chongqing venue lists a patent for sale", async () => {
+    await step("venue", "open", "成都知识产权交易中心", "--fee", "2%", "--as", "chengdu");
+    await step("venue", "open", "重庆知识产权交易中心", "--fee", "150", "--as", "chongqing");
+    expect((await tianfu("venue", "show", "chongqing")).out[0]).to.match(/重庆知识产权交易中心 {2}fee 150 bps$/);
     const out = await step("exchange", "list", sale, "--kind", "sale", "--venue", "chongqing", "--price", "500000", "--as", "scu");
     listingId = /^listing #(\d+)/.exec(out[0]!)![1]!;
     expect((await dossier(sale)).patent.locks).to.not.equal(0);
