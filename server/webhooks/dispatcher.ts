@@ -199,8 +199,12 @@ export function createWebhookDispatcher(ctx: AppContext, options: WebhookDispatc
           res.on("error", reject);
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${settings.timeoutMs} ms`)));
+      // `timeout` catches an idle socket; the deadline also catches a receiver that trickles its answer.
+      const tooLate = () => req.destroy(new Error(`no answer within ${settings.timeoutMs} ms`));
+      const deadline = setTimeout(tooLate, settings.timeoutMs);
+      req.on("timeout", tooLate);
       req.on("error", reject);
+      req.on("close", () => clearTimeout(deadline));
       req.end(pending.body);
     });
   }

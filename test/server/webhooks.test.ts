@@ -303,6 +303,29 @@ describe("Webhooks", () => {
       }
     });
 
+    it("gives up on a receiver that does not answer within WEBHOOK_TIMEOUT_MS and retries later", async () => {
+      const silent = createServer(() => undefined); // accepts, never answers
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      const hook = await register({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, events: ["patent.listed"] });
+      try {
+        await listNew("H01M 4/19");
+        const started = Date.now();
+        let state: { lastAttempt: { ok: boolean; error: string } | null } = { lastAttempt: null };
+        for (let i = 0; i < 100 && state.lastAttempt === null; i++) {
+          await dispatcher.tick();
+          state = (await request(app).get(`/v1/webhooks/${hook.id}`).expect(200)).body;
+        }
+        expect(state.lastAttempt).to.deep.include({ ok: false, error: "no answer within 1000 ms" });
+        expect(Date.now() - started).to.be.lessThan(5000);
+        const queue = await g.store.store.keysWithPrefix(keys.webhookQueuePrefix());
+        expect(queue).to.have.length(1); // the retry
+      } finally {
+        await request(app).delete(`/v1/webhooks/${hook.id}`).expect(200);
+        silent.closeAllConnections();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
     it("stops delivering once the webhook is deleted, pending retries included", async () => {
       const hook = await register({ url: rx.url, events: ["patent.listed"] });
       rx.failNext = 1;
