@@ -15,12 +15,13 @@ import { createQueries, type Indexer } from "../../server/indexer";
 import { runCli } from "../../scripts/cli/program";
 import type { CliDeps } from "../../scripts/cli/context";
 import { contractAddresses, deployLedger, type LedgerContracts } from "../../scripts/deploy";
-import { startAnvil, type AnvilNode } from "../indexer/helpers/anvil";
+import type { AnvilNode } from "../indexer/helpers/anvil";
+import { startHardhatNode } from "../indexer/helpers/hardhat-node";
 import { indexerFor, providerFor, silentLogger, tempStore, type TempStore } from "../indexer/helpers/ledger";
 import { TEST_ENV } from "../server/helpers";
 
 /**
- * The end-to-end story, through the CLI against a fresh local chain (Anvil, the ledger deployed) with a
+ * The end-to-end story, through the CLI against a fresh local chain (`hardhat node` over JSON-RPC, the ledger deployed) with a
  * gateway indexing it; after each step the gateway's API answers are checked:
  *   Sichuan University's inventory is imported from CSV by the registrar; the venues open; scu lists one patent for sale
  *   through the Chongqing venue; Chengdu Rongxin buys it through the Chengdu venue and the registrar
@@ -90,7 +91,7 @@ describe("end-to-end story: CLI -> chain -> indexer -> API", function () {
     ((await api(`/v1/patents/${cited}/timeline?limit=200`)).body.items as { contract: string; event: string }[]).map((e) => `${e.contract}.${e.event}`);
 
   before(async function () {
-    node = await startAnvil();
+    node = await startHardhatNode();
     const p = provider();
     providers.push(p);
     const signer = (name: string) => demoWallet(name).connect(p);
