@@ -1,12 +1,12 @@
 /**
  * Gateway maintenance commands.
- *   tsx scripts/gateway.ts rebuild            wipe the index and re-index from the deployment block
+ *   tsx scripts/gateway.ts rebuild            wipe the index and re-index from the deployment block (webhooks are kept)
  *   tsx scripts/gateway.ts sync [--range N]   index from the cursor up to the node's safe head, then exit
  *   tsx scripts/gateway.ts digest [--block N] the index digest at block N (default: the indexed block)
  * Configured by CHAIN_RPC_URL, DEPLOYMENTS_FILE and DATA_DIR (optional: CONFIRMATIONS, REORG_WINDOW).
  * The gateway must not be running: one process may open the LevelDB at a time.
  */
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import pino from "pino";
@@ -16,6 +16,7 @@ import { readDeployments } from "../server/chain/deployments";
 import { createIndexer } from "../server/indexer/follower";
 import { createQueries } from "../server/indexer/queries";
 import { openStore } from "../server/store/db";
+import { keys, prefixEnd } from "../server/store/keys";
 
 const EnvSchema = z.object({
   CHAIN_RPC_URL: z.string().url().default("http://127.0.0.1:8545"),
@@ -38,6 +39,20 @@ function env() {
 /** The gateway's index: the same folder the running gateway uses (server/config.ts dataPaths). */
 const indexDir = (dataDir: string) => dataPaths({ dataDir: path.resolve(dataDir) }).gatewayDb;
 
+/** The gateway-local state (`g/`: webhooks) of an index folder, which a rebuild keeps. */
+async function gatewayLocalState(dir: string): Promise<{ key: string; value: string }[]> {
+  if (!existsSync(dir)) return [];
+  const db = await openStore(dir);
+  try {
+    const out: { key: string; value: string }[] = [];
+    const prefix = keys.gatewayLocalPrefix();
+    for await (const [key, value] of db.iterateRaw({ gte: prefix, lt: prefixEnd(prefix) })) out.push({ key, value });
+    return out;
+  } finally {
+    await db.close();
+  }
+}
+
 const program = new Command("gateway").description("Tianfu IP Ledger gateway maintenance");
 
 program
@@ -47,8 +62,10 @@ program
     const e = env();
     const deployments = readDeployments(e.DEPLOYMENTS_FILE);
     const logger = pino({ level: e.LOG_LEVEL });
+    const kept = await gatewayLocalState(indexDir(e.DATA_DIR));
     rmSync(indexDir(e.DATA_DIR), { recursive: true, force: true });
     const db = await openStore(indexDir(e.DATA_DIR));
+    await db.batchEncoded(kept);
     const started = Date.now();
     try {
       const indexer = createIndexer({ rpcUrl: e.CHAIN_RPC_URL, db, deployments, logger, confirmations: e.CONFIRMATIONS, reorgWindow: e.REORG_WINDOW });

@@ -54,6 +54,28 @@ const EnvSchema = z.object({
     .min(100, "must be at least 100")
     .max(1_000_000, "must be at most 1000000")
     .default(20_000),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0"], { error: "expected true or false" })
+    .transform((v) => v === "true" || v === "1")
+    .default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ error: "expected milliseconds" })
+    .int("expected whole milliseconds")
+    .min(100, "must be at least 100")
+    .max(60_000, "must be at most 60000")
+    .default(5000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce
+    .number({ error: "expected a whole number of attempts" })
+    .int("expected a whole number of attempts")
+    .min(1, "must be at least 1")
+    .max(20, "must be at most 20")
+    .default(8),
+  WEBHOOK_RETRY_BASE_MS: z.coerce
+    .number({ error: "expected milliseconds" })
+    .int("expected whole milliseconds")
+    .min(10, "must be at least 10")
+    .max(600_000, "must be at most 600000")
+    .default(2000),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -80,6 +102,17 @@ export interface Config {
   minBlockWaitMs: number;
   /** Most patents a search examines for filters without an index before it answers a partial page. */
   searchScanLimit: number;
+  /** Webhook deliveries (server/webhooks); docs/api.md "Webhooks". */
+  webhooks: {
+    /** Accept webhook URLs on loopback, private and link-local addresses (off: SSRF guard). */
+    allowPrivate: boolean;
+    /** How long a receiver has to answer one delivery. */
+    timeoutMs: number;
+    /** Attempts of one delivery before it is dropped and the webhook marked failing. */
+    maxAttempts: number;
+    /** Delay before the first retry; each further retry waits twice as long (capped at one hour). */
+    retryBaseMs: number;
+  };
 }
 
 /** Where the local system keeps its files under DATA_DIR. */
@@ -125,6 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     minBlockWaitMs: e.MIN_BLOCK_WAIT_MS,
     searchScanLimit: e.SEARCH_SCAN_LIMIT,
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { openStore, type Store } from "./store/db";
 import { createContext, type AppContext } from "./context";
 import { createApp } from "./api/app";
 import { DeploymentsError } from "./chain/deployments";
+import { createWebhookDispatcher } from "./webhooks";
 
 /** How long shutdown waits for open requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -75,6 +76,9 @@ async function main(): Promise<void> {
   }
   // Serve first, then backfill: /v1/health answers from the first moment and reports the lag.
   indexer.start();
+  // Webhook deliveries run beside the indexer (never in its path) from the state kept in the index's LevelDB.
+  const webhooks = createWebhookDispatcher(ctx);
+  webhooks.start();
   ctx.logger.info(
     { url: `http://${config.host}:${config.port}`, chain: config.chainRpcUrl, chainId: ctx.deployments.chainId },
     "gateway listening",
@@ -89,8 +93,7 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(force);
       ctx.provider.destroy();
-      indexer
-        .stop()
+      Promise.all([indexer.stop(), webhooks.stop()])
         .then(() => db.close())
         .catch((err: unknown) => ctx.logger.error({ err }, "closing the index failed"))
         .finally(() => {

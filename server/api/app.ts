@@ -16,6 +16,7 @@ import { createFinancingRouter } from "./routes/financing";
 import { createMarketRouter } from "./routes/market";
 import { createStatsRouter } from "./routes/stats";
 import { createCertificateRouter } from "./routes/certificate";
+import { createWebhookRouter } from "./routes/webhooks";
 
 /** Largest JSON body the API accepts. */
 export const BODY_LIMIT = "100kb";
@@ -34,7 +35,7 @@ export function createRouters(ctx: AppContext): ApiRouter[] {
   const gateway = createApiRouter(ctx, "gateway");
   registerHealth(gateway, ctx);
   registerDigest(gateway, ctx);
-  return [gateway, createExchangeRouter(ctx), createMarketRouter(ctx), createFinancingRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx)];
+  return [gateway, createExchangeRouter(ctx), createMarketRouter(ctx), createFinancingRouter(ctx), createAuditRouter(ctx), createStatsRouter(ctx), createWebhookRouter(ctx)];
 }
 
 /** The gateway's HTTP application, without `listen` (tests drive it with supertest). */

@@ -35,7 +35,7 @@ export const MinBlockQuery = z.object({
 type ObjectSchema = z.ZodObject;
 type EmptyObject = z.ZodObject<Record<never, z.ZodType>>;
 
-export interface EndpointSpec<P extends ObjectSchema, Q extends ObjectSchema, R extends z.ZodType> {
+export interface EndpointSpec<P extends ObjectSchema, Q extends ObjectSchema, R extends z.ZodType, B extends ObjectSchema = EmptyObject> {
   /** OpenAPI path relative to the router's mount point, `{name}` for parameters. */
   path: string;
   operationId: string;
@@ -43,6 +43,10 @@ export interface EndpointSpec<P extends ObjectSchema, Q extends ObjectSchema, R 
   description?: string;
   params?: P;
   query?: Q;
+  /** The JSON request body (POST only); validated like the query, 400 with every problem listed. */
+  body?: B;
+  /** The status of a successful answer (default 200; 201 for a creation). */
+  status?: number;
   /** The 200 answer (without `block`, which indexed answers get added). */
   response: R;
   /** Other statuses the endpoint answers, with the error codes they carry (for the document). */
@@ -54,11 +58,13 @@ export interface EndpointSpec<P extends ObjectSchema, Q extends ObjectSchema, R 
   indexed: "read" | "self" | "none";
   /** Other media types of the 200 answer (e.g. text/csv), for the document. */
   alsoProduces?: string[];
-  handler: (input: { params: z.output<P>; query: z.output<Q>; req: Request; res: Response }) => Promise<z.input<R> | undefined>;
+  handler: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request; res: Response }) => Promise<z.input<R> | undefined>;
 }
 
+export type Method = "get" | "post" | "delete";
+
 export interface Operation {
-  method: "get";
+  method: Method;
   /** Full OpenAPI path, e.g. /v1/patents/{number}. */
   path: string;
   tag: string;
@@ -67,6 +73,9 @@ export interface Operation {
   description?: string;
   params?: ObjectSchema;
   query?: ObjectSchema;
+  body?: ObjectSchema;
+  /** The status of a successful answer. */
+  status: number;
   response: z.ZodType;
   errors: Partial<Record<number, ErrorCode[]>>;
   indexed: "read" | "self" | "none";
@@ -77,6 +86,13 @@ export interface ApiRouter {
   router: Router;
   operations: Operation[];
   get<P extends ObjectSchema = EmptyObject, Q extends ObjectSchema = EmptyObject, R extends z.ZodType = z.ZodType>(
+    spec: EndpointSpec<P, Q, R>,
+  ): void;
+  /** A write: the body is validated with `spec.body`. */
+  post<P extends ObjectSchema = EmptyObject, Q extends ObjectSchema = EmptyObject, R extends z.ZodType = z.ZodType, B extends ObjectSchema = EmptyObject>(
+    spec: EndpointSpec<P, Q, R, B>,
+  ): void;
+  delete<P extends ObjectSchema = EmptyObject, Q extends ObjectSchema = EmptyObject, R extends z.ZodType = z.ZodType>(
     spec: EndpointSpec<P, Q, R>,
   ): void;
 }
@@ -103,11 +119,13 @@ function problemsOf(error: z.ZodError, where: string): { code: ErrorCode; proble
   return { code, problems };
 }
 
-function validate<S extends ObjectSchema>(schema: S | undefined, value: unknown, where: "params" | "query"): z.output<S> {
+const WHAT = { params: "path parameter", query: "query", body: "request body" } as const;
+
+function validate<S extends ObjectSchema>(schema: S | undefined, value: unknown, where: "params" | "query" | "body"): z.output<S> {
   const parsed = (schema ?? z.strictObject({})).safeParse(value ?? {});
   if (parsed.success) return parsed.data as z.output<S>;
   const { code, problems } = problemsOf(parsed.error, where);
-  const message = code === "BAD_REQUEST" ? `invalid ${where === "params" ? "path parameter" : "query"}` : problems[0]!.message;
+  const message = code === "BAD_REQUEST" ? `invalid ${WHAT[where]}` : problems[0]!.message;
   throw new ApiError(400, code, message, problems);
 }
 
@@ -146,57 +164,68 @@ const CONSISTENT_READ_TRIES = 3;
 export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): ApiRouter {
   const router = Router();
   const operations: Operation[] = [];
+  // The spec's generic types are checked where `get`, `post` and `delete` are called.
+  type AnySpec = EndpointSpec<ObjectSchema, ObjectSchema, z.ZodType, ObjectSchema>;
+
+  function route(method: Method, spec: AnySpec): void {
+    const query = spec.indexed === "none" ? spec.query : (spec.query ?? z.object({})).extend(MinBlockQuery.shape);
+    const strictQuery = query ? z.strictObject(query.shape) : undefined;
+    const status = spec.status ?? 200;
+    operations.push({
+      method,
+      path: `${mount}${spec.path}`,
+      tag,
+      operationId: spec.operationId,
+      summary: spec.summary,
+      description: spec.description,
+      params: spec.params,
+      query: strictQuery,
+      body: spec.body,
+      status,
+      response: spec.response,
+      errors: spec.errors ?? {},
+      indexed: spec.indexed,
+      alsoProduces: spec.alsoProduces ?? [],
+    });
+    router[method](expressPath(spec.path), async (req, res) => {
+      const params = validate(spec.params, req.params, "params");
+      const parsedQuery = validate(strictQuery, req.query, "query") as z.output<ObjectSchema> & { minBlock?: number };
+      // Without a JSON content type express.json leaves no body: it is validated as an empty one.
+      const body = method === "post" ? validate(spec.body, req.body, "body") : {};
+      const input = { params, query: parsedQuery, body, req, res };
+      const send = (answer: unknown) => {
+        if (answer !== undefined && !res.headersSent) res.status(status).json(answer);
+      };
+      if (spec.indexed === "none") {
+        send(await spec.handler(input));
+        return;
+      }
+      if (parsedQuery.minBlock !== undefined) await awaitBlock(ctx, parsedQuery.minBlock);
+      else await indexedBlock(ctx);
+      if (spec.indexed === "self") {
+        send(await spec.handler(input));
+        return;
+      }
+      // The answer is true at `block` if the cursor did not move while it was read.
+      let block = await indexedBlock(ctx);
+      for (let attempt = 1; ; attempt++) {
+        const answer = await spec.handler(input);
+        const after = await indexedBlock(ctx);
+        const stable = after.number === block.number && after.hash === block.hash;
+        if (stable || attempt >= CONSISTENT_READ_TRIES || res.headersSent) {
+          if (answer !== undefined) send({ block: after, ...(answer as object) });
+          return;
+        }
+        block = after;
+      }
+    });
+  }
+
   return {
     router,
     operations,
-    get(spec) {
-      const query = spec.indexed === "none" ? spec.query : (spec.query ?? z.object({})).extend(MinBlockQuery.shape);
-      const strictQuery = query ? z.strictObject(query.shape) : undefined;
-      operations.push({
-        method: "get",
-        path: `${mount}${spec.path}`,
-        tag,
-        operationId: spec.operationId,
-        summary: spec.summary,
-        description: spec.description,
-        params: spec.params,
-        query: strictQuery,
-        response: spec.response,
-        errors: spec.errors ?? {},
-        indexed: spec.indexed,
-        alsoProduces: spec.alsoProduces ?? [],
-      });
-      router.get(expressPath(spec.path), async (req, res) => {
-        const params = validate(spec.params, req.params, "params");
-        const parsedQuery = validate(strictQuery, req.query, "query") as z.output<typeof spec.query & ObjectSchema> & {
-          minBlock?: number;
-        };
-        const input = { params, query: parsedQuery, req, res };
-        if (spec.indexed === "none") {
-          const body = await spec.handler(input);
-          if (body !== undefined) res.json(body);
-          return;
-        }
-        if (parsedQuery.minBlock !== undefined) await awaitBlock(ctx, parsedQuery.minBlock);
-        else await indexedBlock(ctx);
-        if (spec.indexed === "self") {
-          const body = await spec.handler(input);
-          if (body !== undefined) res.json(body);
-          return;
-        }
-        // The answer is true at `block` if the cursor did not move while it was read.
-        let block = await indexedBlock(ctx);
-        for (let attempt = 1; ; attempt++) {
-          const body = await spec.handler(input);
-          const after = await indexedBlock(ctx);
-          const stable = after.number === block.number && after.hash === block.hash;
-          if (stable || attempt >= CONSISTENT_READ_TRIES || res.headersSent) {
-            if (body !== undefined && !res.headersSent) res.json({ block: after, ...(body as object) });
-            return;
-          }
-          block = after;
-        }
-      });
-    },
+    get: (spec) => route("get", spec as unknown as AnySpec),
+    post: (spec) => route("post", spec as unknown as AnySpec),
+    delete: (spec) => route("delete", spec as unknown as AnySpec),
   };
 }

@@ -18,6 +18,10 @@ export type ErrorCode =
   | "AUCTION_NOT_FOUND"
   | "VENUE_NOT_FOUND"
   | "RATE_LIMITED"
+  | "INVALID_WEBHOOK_URL"
+  | "WEBHOOK_URL_NOT_ALLOWED"
+  | "WEBHOOK_NOT_FOUND"
+  | "TOO_MANY_WEBHOOKS"
   | "INTERNAL";
 
 /** Every code with its meaning (documented in the OpenAPI document's error schema). */
@@ -37,6 +41,10 @@ export const ERROR_CODES: Record<ErrorCode, string> = {
   AUCTION_NOT_FOUND: "no auction with this id is indexed",
   VENUE_NOT_FOUND: "this account has not opened as a venue",
   RATE_LIMITED: "too many requests from this client; retry after the time in the RateLimit headers",
+  INVALID_WEBHOOK_URL: "the webhook url is not an absolute http or https URL of at most 2048 characters without credentials",
+  WEBHOOK_URL_NOT_ALLOWED: "the webhook url names a loopback, private or link-local address and WEBHOOK_ALLOW_PRIVATE is off",
+  WEBHOOK_NOT_FOUND: "no webhook with this id is registered at this gateway",
+  TOO_MANY_WEBHOOKS: "the gateway holds the most webhooks it accepts; delete one first",
   INTERNAL: "an unexpected error in the gateway (logged)",
 };
 

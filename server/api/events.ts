@@ -1,5 +1,6 @@
 import type { AppContext } from "../context";
 import type { PatentEntity } from "../indexer";
+import type { Store } from "../store/db";
 import { keys } from "../store/keys";
 import type { BlockRef } from "./endpoint";
 import { indexedBlock } from "./endpoint";
@@ -20,7 +21,7 @@ export interface PatentChange {
   /** The last block of the poll that touched the patent. */
   block: number;
   patent: PatentEntity;
-  previous: { status: string; owner: string } | null;
+  previous: { status: string; owner: string; lockBits: number[] } | null;
 }
 
 export type HubMessage = { kind: "changes"; at: BlockRef; changes: PatentChange[] } | { kind: "reorg"; from: BlockRef; to: BlockRef };
@@ -41,6 +42,42 @@ function classify(before: PatentEntity | null, after: PatentEntity): PatentChang
   if (before.statusCode !== after.statusCode) return "patent.status";
   if (before.owner !== after.owner) return "patent.owner";
   return "patent.updated";
+}
+
+/**
+ * The patents changed by the blocks after `from` up to `to` (both indexed), read from the blocks' undo
+ * records: one change per patent (its state now, its state before `from`), ordered by block then id.
+ * Blocks without undo records (backfilled in ranges) yield none.
+ */
+export async function readChanges(store: Store, from: number, to: number): Promise<PatentChange[]> {
+  // Prior value of each patent key before these blocks, and the last block touching it.
+  const before = new Map<string, { prior: string | null; block: number }>();
+  for await (const [key, undo] of store.iterate<UndoRecord>({ gt: keys.undo(from), lte: keys.undo(to) })) {
+    const block = Number(key.slice(keys.undoPrefix().length));
+    for (const [written, prior] of undo) {
+      if (!PATENT_KEY.test(written)) continue;
+      const seen = before.get(written);
+      before.set(written, { prior: seen ? seen.prior : prior, block });
+    }
+  }
+  if (before.size === 0) return [];
+  const patentKeys = [...before.keys()];
+  const now = await store.getMany<PatentEntity>(patentKeys);
+  const changes: PatentChange[] = [];
+  patentKeys.forEach((key, i) => {
+    const after = now[i];
+    if (!after) return;
+    const { prior, block } = before.get(key)!;
+    const previous = prior === null ? null : (JSON.parse(prior) as PatentEntity);
+    changes.push({
+      type: classify(previous, after),
+      block,
+      patent: after,
+      previous: previous ? { status: previous.status, owner: previous.owner, lockBits: previous.lockBits } : null,
+    });
+  });
+  changes.sort((a, b) => a.block - b.block || (a.patent.id.length - b.patent.id.length || (a.patent.id < b.patent.id ? -1 : 1)));
+  return changes;
 }
 
 export function createEventHub(ctx: AppContext, pollMs = 200): EventHub {
@@ -68,35 +105,9 @@ export function createEventHub(ctx: AppContext, pollMs = 200): EventHub {
         return;
       }
       if (at.number === last.number) return;
-      const store = ctx.index.store;
-      // Prior value of each patent key before this poll's blocks, and the last block touching it.
-      const before = new Map<string, { prior: string | null; block: number }>();
-      for await (const [key, undo] of store.iterate<UndoRecord>({ gt: keys.undo(last.number), lte: keys.undo(at.number) })) {
-        const block = Number(key.slice(keys.undoPrefix().length));
-        for (const [written, prior] of undo) {
-          if (!PATENT_KEY.test(written)) continue;
-          const seen = before.get(written);
-          before.set(written, { prior: seen ? seen.prior : prior, block });
-        }
-      }
+      const changes = await readChanges(ctx.index.store, last.number, at.number);
       last = at;
-      if (before.size === 0) return;
-      const patentKeys = [...before.keys()];
-      const now = await store.getMany<PatentEntity>(patentKeys);
-      const changes: PatentChange[] = [];
-      patentKeys.forEach((key, i) => {
-        const after = now[i];
-        if (!after) return;
-        const { prior, block } = before.get(key)!;
-        const previous = prior === null ? null : (JSON.parse(prior) as PatentEntity);
-        changes.push({
-          type: classify(previous, after),
-          block,
-          patent: after,
-          previous: previous ? { status: previous.status, owner: previous.owner } : null,
-        });
-      });
-      changes.sort((a, b) => a.block - b.block || (a.patent.id.length - b.patent.id.length || (a.patent.id < b.patent.id ? -1 : 1)));
+      if (changes.length === 0) return;
       emit({ kind: "changes", at, changes });
     } catch (err) {
       ctx.logger.warn({ err }, "event feed poll failed");

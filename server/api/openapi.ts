@@ -94,8 +94,8 @@ export function buildOpenApiDocument(operations: Operation[], info: OpenApiInfo)
       ok = { allOf: [{ type: "object", properties: { block: { $ref: "#/components/schemas/BlockRef" } }, required: ["block"] }, ok] };
     }
     const responses: Record<string, JsonSchema> = {
-      200: {
-        description: "OK",
+      [op.status]: {
+        description: op.status === 201 ? "Created" : "OK",
         content: {
           "application/json": { schema: ok },
           ...Object.fromEntries(op.alsoProduces.map((type) => [type, { schema: { type: "string" } }])),
@@ -120,6 +120,7 @@ export function buildOpenApiDocument(operations: Operation[], info: OpenApiInfo)
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       parameters: [...parametersOf(op.params, "path", components), ...parametersOf(op.query, "query", components)],
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(op.body, "input", components) } } } } : {}),
       responses,
     };
   }
@@ -166,7 +167,8 @@ export function renderDocsPage(doc: JsonSchema): string {
       const responses = Object.entries(op.responses as Record<string, JsonSchema>).map(
         ([status, r]) => `<li><b>${escapeHtml(status)}</b> ${escapeHtml(String(r.description))}</li>`,
       );
-      const ok = (op.responses as Record<string, { content: Record<string, { schema: unknown }> }>)["200"]!.content["application/json"]!.schema;
+      const answers = op.responses as Record<string, { content: Record<string, { schema: unknown }> }>;
+      const ok = (answers["200"] ?? answers["201"])!.content["application/json"]!.schema;
       const html =
         `<section id="${escapeHtml(String(op.operationId))}"><h3><span class="m">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>` +
         `<p><b>${escapeHtml(String(op.summary))}</b></p>${op.description ? `<p>${escapeHtml(String(op.description))}</p>` : ""}` +

@@ -258,6 +258,23 @@ export const keys = {
   /** Auctions by kind (0 owner, 1 disposal). */
   auctionsByKind: (kind: number, auctionId: Id) => `ix/auc-kind/${statusPart(kind)}/${idPart(auctionId)}`,
   auctionsByKindPrefix: (kind: number) => `ix/auc-kind/${statusPart(kind)}/`,
+
+  // ---- gateway-local state (`g/`): written by the gateway's own services (server/webhooks), never by the
+  // indexer. No handler writes it, so it is in no block's writes, the digest, the undo records or a
+  // rebuild; `scripts/gateway.ts rebuild` carries it over.
+  gatewayLocalPrefix: () => "g/",
+  /** A webhook's registration (written by the API only). */
+  webhook: (id: string) => `g/wh/s/${id}`,
+  webhookPrefix: () => "g/wh/s/",
+  /** A webhook's delivery record (written by the dispatcher only). */
+  webhookState: (id: string) => `g/wh/st/${id}`,
+  /** The last indexed block whose changes the dispatcher turned into deliveries. */
+  webhookCursor: () => "g/wh/cursor",
+  /** The last calendar day the dispatcher swept for patents that became dormant. */
+  webhookDormantDay: () => "g/wh/dormant-day",
+  /** A pending delivery, ordered by the time (ms since 1970) it is due. */
+  webhookDelivery: (dueMs: number, deliveryId: string) => `g/wh/q/${fixed(dueMs, 13, "due time")}/${deliveryId}`,
+  webhookQueuePrefix: () => "g/wh/q/",
 } as const;
 
 /** The last `count` fixed-width ids of a key, without leading zeros (composite index keys). */

@@ -123,10 +123,20 @@ describe("Indexer crash safety", () => {
     }
   });
 
-  it("rebuild wipes and re-indexes, digest prints the digest at a block", async () => {
+  it("rebuild wipes and re-indexes (keeping the gateway-local webhooks), digest prints the digest at a block", async () => {
+    const db = dataPaths({ dataDir: env.DATA_DIR! }).gatewayDb;
+    const before = await openStore(db);
+    await before.batch([{ key: keys.webhook("wh_kept"), value: { url: "https://receiver.example.com/" } }]);
+    await before.close();
     const rebuilt = await runGateway(["rebuild"], { ...env, CHAIN_RPC_URL: node.url });
     const out = await rebuilt.done;
     expect(out.code, out.stderr).to.equal(0);
+    const after = await openStore(db);
+    try {
+      expect(await after.get(keys.webhook("wh_kept"))).to.deep.equal({ url: "https://receiver.example.com/" });
+    } finally {
+      await after.close();
+    }
     const summary = JSON.parse(out.stdout) as { block: { number: number }; digest: string };
     const digest = await runGateway(["digest", "--block", String(summary.block.number)], env).done;
     expect(JSON.parse(digest.stdout)).to.include({ block: summary.block.number, digest: summary.digest });

@@ -30,6 +30,7 @@ describe("config", () => {
         rateLimitPerMinute: 1200,
         minBlockWaitMs: 2000,
         searchScanLimit: 20_000,
+        webhooks: { allowPrivate: false, timeoutMs: 5000, maxAttempts: 8, retryBaseMs: 2000 },
       });
     });
 
@@ -62,6 +63,7 @@ describe("config", () => {
         rateLimitPerMinute: 0,
         minBlockWaitMs: 500,
         searchScanLimit: 5000,
+        webhooks: { allowPrivate: false, timeoutMs: 5000, maxAttempts: 8, retryBaseMs: 2000 },
       });
     });
 

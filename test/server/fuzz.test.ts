@@ -23,6 +23,8 @@ const PATHS = [
   "/v1/audit/patents/{n}/transfers",
   "/v1/financing/patents/{n}/encumbrances",
   "/v1/match",
+  "/v1/webhooks",
+  "/v1/webhooks/{x}",
   "/v1/stats",
   "/openapi.json",
   "/v1/{x}",

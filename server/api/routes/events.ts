@@ -99,7 +99,7 @@ export function registerEvents(api: ApiRouter, ctx: AppContext): void {
             block: change.block,
             indexed: message.at,
             patent: patentView(change.patent),
-            previous: change.previous,
+            previous: change.previous && { status: change.previous.status, owner: change.previous.owner },
           });
         }
       });
