@@ -200,7 +200,9 @@ async function main(): Promise<void> {
   say("passed: no error, no timeout, no 5xx, every status as expected");
 }
 
-main().catch((err: unknown) => {
-  console.error(`[load] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`[load] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  });
+}
