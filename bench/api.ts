@@ -41,6 +41,12 @@ const WORDS = ["电池", "数据库", "川芎", "白酒", "机器人", "晶圆",
 const HOLDERS = ["scu", "uestc", "swjtu", "cqu", "rongxin", "yuzhi"] as const;
 /** The demo patent whose certificate is timed on its own: pledged, with a pledgee's consent to a licence. */
 const CERTIFICATE_PATENT = "cqu-slm-titanium-lattice";
+/**
+ * Seconds before autocannon gives up on a request. Longer than its default 10 s: a certificate on Anvil with a
+ * large registry can take seconds (Anvil's eth_getProof cost grows with the contract's storage), and a slow
+ * answer should show as latency, not as an error.
+ */
+const REQUEST_TIMEOUT_S = 60;
 
 /** Targets of issue 6 at 10 connections. */
 export const API_TARGETS: Record<string, { rps?: number; p99Ms?: number }> = {
@@ -315,7 +321,7 @@ export async function benchApi(opts: ApiBenchOptions): Promise<ApiBenchSection> 
         if (res.status !== 200) throw new Error(`${p} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
         await res.arrayBuffer().catch(() => undefined);
       }
-      await load({ url, paths: s.paths, connections: opts.connections, duration: 2 }); // warm-up
+      await load({ url, paths: s.paths, connections: opts.connections, duration: 2, timeout: REQUEST_TIMEOUT_S }); // warm-up
       const results: LoadResult[] = [];
       const cpu: number[] = [];
       const cpuPerRequest: number[] = [];
@@ -330,7 +336,7 @@ export async function benchApi(opts: ApiBenchOptions): Promise<ApiBenchSection> 
           );
         }, 1000);
         const cpu0 = cpuSeconds(pid);
-        const result = await load({ url, paths: s.paths, connections: opts.connections, duration: opts.duration });
+        const result = await load({ url, paths: s.paths, connections: opts.connections, duration: opts.duration, timeout: REQUEST_TIMEOUT_S });
         const cpu1 = cpuSeconds(pid);
         clearInterval(sampler);
         results.push(result);
