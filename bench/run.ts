@@ -3,16 +3,19 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import hre from "hardhat";
+import { apiReport, benchApi } from "./api";
 import type { GasModule, GasRow } from "./gas/types";
 import { benchIndexer, type IndexerBenchRow } from "./indexer";
 
 /**
- * `npm run bench [-- --events 100000 --runs 3 | --no-indexer]` (tsx bench/run.ts after a compile):
- * runs every bench module in bench/gas/ (each exports a GasModule named `measure`) on a fresh in-process
- * Hardhat network, then the indexer bench (bench/indexer.ts) against Anvil and against a Hardhat node,
- * writes bench/results/gas.json (key `indexer` for the indexer figures) and bench/results/report.md
- * and prints the tables. Gas is deterministic: the numbers are exact. The indexer figures are timings
- * (medians over --runs) and depend on the machine and its load, which the report states.
+ * `npm run bench [-- --events 100000 --runs 3 --patents 100000 --duration 10 --connections 10 | --no-indexer | --no-api]`
+ * (tsx bench/run.ts after a compile): runs every bench module in bench/gas/ (each exports a GasModule named
+ * `measure`) on a fresh in-process Hardhat network, then the indexer bench (bench/indexer.ts) against Anvil and
+ * against a Hardhat node, then the API bench (bench/api.ts: autocannon against a gateway on a seeded chain with
+ * --patents more patents; gateway memory; certificate generation and verification time), writes
+ * bench/results/gas.json (keys `indexer` and `api` for those figures) and bench/results/report.md and prints
+ * the tables. Gas is deterministic: the numbers are exact. The other figures are timings (medians over --runs,
+ * with their range) and depend on the machine and its load, which the report states.
  */
 
 /** Targets of issue 5: end-to-end events per second by node, and time from start to serving. */
@@ -112,10 +115,14 @@ async function runIndexerBench(events: number, runs: number): Promise<IndexerSec
 async function main(): Promise<void> {
   const opts = new Command("bench")
     .option("--events <n>", "events the indexer bench fills each chain with (the issue's figure: 100000)", positive, 20_000)
-    .option("--runs <n>", "runs of each indexer measurement (medians)", positive, 1)
-    .option("--no-indexer", "gas only")
+    .option("--runs <n>", "runs of each indexer and API measurement (medians)", positive, 3)
+    .option("--no-indexer", "skip the indexer bench")
+    .option("--patents <n>", "patents the API bench registers on top of the demo ledger (the issue's figure: 100000)", positive, 100_000)
+    .option("--duration <s>", "seconds of each API bench run", positive, 10)
+    .option("--connections <n>", "autocannon connections of the API bench", positive, 10)
+    .option("--no-api", "skip the API bench")
     .parse()
-    .opts<{ events: number; runs: number; indexer: boolean }>();
+    .opts<{ events: number; runs: number; indexer: boolean; patents: number; duration: number; connections: number; api: boolean }>();
   const solidity = hre.config.solidity.compilers[0];
   const compiler = {
     solc: solidity?.version ?? "unknown",
@@ -137,10 +144,13 @@ async function main(): Promise<void> {
   const table = markdownTable(rows);
   const failed = rows.filter((r) => r.pass === false);
   const indexer = opts.indexer ? await runIndexerBench(opts.events, opts.runs) : null;
+  const api = opts.api
+    ? await benchApi({ patents: opts.patents, runs: opts.runs, duration: opts.duration, connections: opts.connections, log: (line) => console.log(`api: ${line}`) })
+    : null;
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeAtomically(
     path.join(RESULTS_DIR, "gas.json"),
-    `${JSON.stringify({ network: "hardhat (in-process EDR)", compiler, modules, rows, ...(indexer ? { indexer } : {}) }, null, 2)}\n`,
+    `${JSON.stringify({ network: "hardhat (in-process EDR)", compiler, modules, rows, ...(indexer ? { indexer } : {}), ...(api ? { api } : {}) }, null, 2)}\n`,
   );
   const indexerReport = indexer
     ? [
@@ -169,11 +179,13 @@ async function main(): Promise<void> {
     failed.length === 0 ? "Every target is met." : `Targets missed: ${failed.map((r) => `${r.area} ${r.operation} (${r.note ?? ""})`).join("; ")}.`,
     "",
     ...indexerReport,
+    ...(api ? [apiReport(api)] : []),
   ].join("\n");
   writeAtomically(path.join(RESULTS_DIR, "report.md"), report);
   console.log(table);
   console.log(failed.length === 0 ? "\nEvery gas target is met." : `\n${failed.length} gas target(s) missed.`);
   if (indexer) console.log(`\n${indexerTable(indexer)}`);
+  if (api) console.log(`\n${apiReport(api)}`);
   console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_DIR)}/gas.json and report.md`);
 }
 

@@ -33,6 +33,7 @@ step npm run build
 step npm run lint                  # solhint and eslint with zero warnings, tsc --noEmit
 step npm run check:sizes           # every deployable contract under 24,576 bytes
 step npm run check:access          # every state-changing function restricted and refused, or open with a reason
+step npm run load:ci               # the local stack under 30 s of load, 50 connections: no error, no 5xx
 counted npm run test:coverage      # every test (npm test) under c8, seeds fixed
 step npm run coverage:gateway      # c8: >= 85% of lines of server/ and scripts/
 # Last: solidity-coverage leaves instrumented artifacts behind (the next build recompiles).

@@ -53,6 +53,31 @@ export function createMetrics(ctx: AppContext): Metrics {
       this.set(status()?.lag ?? -1);
     },
   });
+  // Memory of the gateway process, read when scraped (no observers, unlike prom-client's default metrics).
+  new Gauge({
+    name: "process_resident_memory_bytes",
+    help: "resident set size of the gateway process",
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage.rss());
+    },
+  });
+  new Gauge({
+    name: "nodejs_heap_size_used_bytes",
+    help: "V8 heap in use",
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage().heapUsed);
+    },
+  });
+  new Gauge({
+    name: "nodejs_heap_size_total_bytes",
+    help: "V8 heap allocated",
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage().heapTotal);
+    },
+  });
   new Gauge({
     name: "tianfu_indexer_reorgs_total",
     help: "reorgs the indexer rolled back since it started",

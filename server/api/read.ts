@@ -79,6 +79,8 @@ const TIMELINE_READ_LIMIT = 5000;
 const BATCH = 256;
 /** Index entries counted per candidate when choosing the index to walk. */
 const PLAN_PROBE = 1000;
+/** Most index sizes kept between writes (one per owner, IPC prefix or status searched). */
+const SIZES_KEPT = 10_000;
 
 export const DORMANT_YEARS = 5;
 
@@ -132,6 +134,23 @@ export function createReader(store: Store, options: { scanLimit: number; now?: (
     return out;
   }
 
+  // Index sizes counted for plan(), kept while nothing is written (Store.version): counting reads up to
+  // PLAN_PROBE keys of each index a search could walk, which cost more than the page itself (bench/api.ts).
+  let sizesVersion = -1;
+  const sizes = new Map<string, number>();
+  async function indexSize(prefix: string): Promise<number> {
+    const version = store.version();
+    if (version !== sizesVersion) {
+      sizes.clear();
+      sizesVersion = version;
+    }
+    const known = sizes.get(prefix);
+    if (known !== undefined) return known;
+    const size = (await store.keysWithPrefix(prefix, { limit: PLAN_PROBE })).length;
+    if (store.version() === version && sizesVersion === version && sizes.size < SIZES_KEPT) sizes.set(prefix, size);
+    return size;
+  }
+
   /** The index with the fewest entries (counted up to PLAN_PROBE), or every patent without one. */
   async function plan(filter: PatentSearch, cursorKey: string | undefined): Promise<{ driver: Driver; prefix: string }> {
     const options = candidates(filter);
@@ -143,7 +162,7 @@ export function createReader(store: Store, options: { scanLimit: number; now?: (
     }
     if (options.length === 0) return { driver: "all", prefix: keys.patentPrefix() };
     if (options.length === 1) return options[0]!;
-    const counts = await Promise.all(options.map((c) => store.keysWithPrefix(c.prefix, { limit: PLAN_PROBE }).then((k) => k.length)));
+    const counts = await Promise.all(options.map((c) => indexSize(c.prefix)));
     let best = 0;
     for (let i = 1; i < options.length; i++) if (counts[i]! < counts[best]!) best = i;
     return options[best]!;

@@ -200,6 +200,8 @@ export interface Queries {
 type Id = bigint | number | string;
 
 export function createQueries(db: Store): Queries {
+  // The cursor is read by every indexed API answer (three times, endpoint.ts): keep it while the store is unwritten.
+  let cursor: { version: number; value: { number: number; hash: string | null } | undefined } | undefined;
   async function keyPage(prefix: string, page: PageOptions): Promise<{ keys: string[]; next: string | null }> {
     const limit = Math.min(Math.max(page.limit ?? 50, 1), MAX_LIMIT);
     const found = await db.keysWithPrefix(prefix, {
@@ -461,7 +463,16 @@ export function createQueries(db: Store): Queries {
       return { block: at, digest: ZERO_DIGEST, changedAt: null };
     },
 
-    indexedBlock: () => db.get<{ number: number; hash: string | null }>(keys.cursor()),
+    async indexedBlock() {
+      const version = db.version();
+      if (cursor?.version !== version) {
+        const value = await db.get<{ number: number; hash: string | null }>(keys.cursor());
+        // A write that started or ended during the read leaves nothing cached.
+        cursor = db.version() === version ? { version, value } : undefined;
+        return value && { ...value };
+      }
+      return cursor.value && { ...cursor.value };
+    },
   };
 }
 

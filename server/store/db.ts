@@ -36,6 +36,11 @@ export interface Store {
   keysWithPrefix(prefix: string, options?: { limit?: number; gt?: string }): Promise<string[]>;
   /** Deletes every key in one atomic batch (LevelDB's clear() is not atomic). */
   wipe(): Promise<void>;
+  /**
+   * Changes whenever a write through this store starts or ends (it is the only writer: one process opens the
+   * database), so a value read while it stays the same is still current. Lets readers cache hot keys.
+   */
+  version(): number;
   close(): Promise<void>;
 }
 
@@ -43,6 +48,17 @@ export async function openStore(location: string): Promise<Store> {
   // A larger write buffer than LevelDB's 4 MiB: backfill batches are a few MiB each.
   const db = new ClassicLevel<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8", writeBufferSize: 16 * 1024 * 1024 });
   await db.open();
+
+  let version = 0;
+  /** Every write goes through here: the version moves before and after it (see Store.version). */
+  async function write(ops: ({ type: "put"; key: string; value: string } | { type: "del"; key: string })[]): Promise<void> {
+    version++;
+    try {
+      await db.batch(ops);
+    } finally {
+      version++;
+    }
+  }
 
   async function* iterateRaw(options: IterateOptions): AsyncIterable<[string, string]> {
     for await (const entry of db.iterator({ ...options, limit: options.limit ?? -1 })) yield entry;
@@ -67,13 +83,13 @@ export async function openStore(location: string): Promise<Store> {
     },
     async batchEncoded(writes) {
       if (writes.length === 0) return;
-      await db.batch(
+      await write(
         writes.map((w) => (w.value === null ? { type: "del" as const, key: w.key } : { type: "put" as const, key: w.key, value: w.value })),
       );
     },
     async batch(writes) {
       if (writes.length === 0) return;
-      await db.batch(
+      await write(
         writes.map((w) =>
           w.value === null ? { type: "del" as const, key: w.key } : { type: "put" as const, key: w.key, value: canonicalJson(w.value) },
         ),
@@ -92,8 +108,9 @@ export async function openStore(location: string): Promise<Store> {
     async wipe() {
       const all: StoreWrite[] = [];
       for await (const key of db.keys()) all.push({ key, value: null });
-      await db.batch(all.map((w) => ({ type: "del" as const, key: w.key })));
+      await write(all.map((w) => ({ type: "del" as const, key: w.key })));
     },
+    version: () => version,
     async close() {
       await db.close();
     },

@@ -61,4 +61,42 @@ describe("Indexer queries", () => {
       (err: Error) => expect(err).to.be.instanceOf(QueryError).with.property("message").match(/unknown pledge status/),
     );
   });
+
+  describe("indexedBlock", () => {
+    it("answers the cursor as written, and a new cursor as soon as a batch writes it", async () => {
+      const own = await tempStore();
+      try {
+        const q = createQueries(own.store);
+        expect(await q.indexedBlock()).to.equal(undefined);
+        const v0 = own.store.version();
+        await own.store.batch([{ key: keys.cursor(), value: { number: 7, hash: "0x07" } }]);
+        expect(own.store.version()).to.be.greaterThan(v0);
+        expect(await q.indexedBlock()).to.deep.equal({ number: 7, hash: "0x07" });
+        // Served from the cache while nothing is written: a caller's change does not leak into it.
+        const seen = (await q.indexedBlock())!;
+        seen.number = 99;
+        expect(await q.indexedBlock()).to.deep.equal({ number: 7, hash: "0x07" });
+        await own.store.batchEncoded([{ key: keys.cursor(), value: JSON.stringify({ hash: "0x08", number: 8 }) }]);
+        expect(await q.indexedBlock()).to.deep.equal({ number: 8, hash: "0x08" });
+        await own.store.wipe();
+        expect(await q.indexedBlock()).to.equal(undefined);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it("caches nothing read while a write was under way", async () => {
+      const own = await tempStore();
+      try {
+        const q = createQueries(own.store);
+        await own.store.batch([{ key: keys.cursor(), value: { number: 1, hash: "0x01" } }]);
+        // The read and the write race: whichever the read saw, the next read must see block 2.
+        const [read] = await Promise.all([q.indexedBlock(), own.store.batch([{ key: keys.cursor(), value: { number: 2, hash: "0x02" } }])]);
+        expect([1, 2]).to.include(read!.number);
+        expect(await q.indexedBlock()).to.deep.equal({ number: 2, hash: "0x02" });
+      } finally {
+        await own.close();
+      }
+    });
+  });
 });

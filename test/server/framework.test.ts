@@ -55,6 +55,9 @@ describe("gateway API framework", () => {
       const indexed = g.indexer.status().indexed!.number;
       expect(res.text).to.include(`tianfu_indexed_block ${indexed}`);
       expect(res.text).to.include("tianfu_index_lag_blocks");
+      expect(res.text).to.match(/^process_resident_memory_bytes [1-9]\d*$/m);
+      expect(res.text).to.match(/^nodejs_heap_size_used_bytes [1-9]\d*$/m);
+      expect(res.text).to.match(/^nodejs_heap_size_total_bytes [1-9]\d*$/m);
     });
   });
 
