@@ -14,6 +14,7 @@ export type ErrorCode =
   | "INVALID_PATENT_NUMBER"
   | "INVALID_CURSOR"
   | "PATENT_NOT_FOUND"
+  | "PLEDGE_NOT_FOUND"
   | "RATE_LIMITED"
   | "INTERNAL";
 
@@ -30,6 +31,7 @@ export const ERROR_CODES: Record<ErrorCode, string> = {
   INVALID_PATENT_NUMBER: "the CNIPA number is malformed or its check digit is wrong",
   INVALID_CURSOR: "the cursor is not one this query returned",
   PATENT_NOT_FOUND: "no patent with this number is registered on the ledger",
+  PLEDGE_NOT_FOUND: "no pledge with this id is recorded on the ledger",
   RATE_LIMITED: "too many requests from this client; retry after the time in the RateLimit headers",
   INTERNAL: "an unexpected error in the gateway (logged)",
 };

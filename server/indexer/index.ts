@@ -2,7 +2,7 @@
 export { createIndexer, ChainMovedError, IndexerHaltError } from "./follower";
 export type { BlockRef, Indexer, IndexerOptions, IndexerState, IndexerStatus } from "./follower";
 export { createQueries, QueryError } from "./queries";
-export type { DigestAnswer, Page, PageOptions, PatentEncumbrances, PatentFilter, PledgeStatusQuery, Queries } from "./queries";
+export type { AmountsByCurrency, DigestAnswer, PledgeeExposure, Page, PageOptions, PatentEncumbrances, PatentFilter, PledgeStatusQuery, Queries } from "./queries";
 export { DEFAULT_ABIS, DEFAULT_HANDLERS } from "./handlers";
 export type { EvaluationEntity, PatentEntity, TimelineEntry, TransferEntity } from "./handlers/registry";
 export type {
