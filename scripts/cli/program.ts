@@ -13,6 +13,7 @@ import { valuationCommand } from "./commands/valuation";
 import { equityCommand, warrantCommand } from "./commands/equity";
 import { RIGHTS_HINTS } from "./commands/rights-hints";
 import { exchangeCommand } from "./commands/exchange";
+import { auditCommand } from "./commands/audit";
 
 /** A command module adds its command(s) to the program. New domains (licence, pledge, ...) add one here. */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandModule[] = [
   equityCommand,
   warrantCommand,
   exchangeCommand,
+  auditCommand,
 ];
 
 /** Hints shown under some decoded errors. */
