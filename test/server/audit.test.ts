@@ -205,6 +205,9 @@ describe("audit API", () => {
       expect(errorOf(await request(g.app).get(`/v1/audit/licences?owner=${scu}&licensee=${yuzhi}`).expect(400)).code).to.equal("BAD_REQUEST");
       expect(errorOf(await request(g.app).get("/v1/audit/licences?owner=scu").expect(400)).code).to.equal("BAD_REQUEST");
       expect(errorOf(await request(g.app).get(`/v1/audit/licences?owner=${scu}&cursor=${Buffer.from("p/1").toString("base64url")}`).expect(400)).code).to.equal("INVALID_CURSOR");
+      expect(errorOf(await request(g.app).get(`/v1/audit/licences?owner=${scu}&cursor=${Buffer.from("ix/lic-patent/x/y").toString("base64url")}`).expect(400)).code).to.equal(
+        "INVALID_CURSOR",
+      );
       expect(errorOf(await request(g.app).get(`/v1/audit/licences?licensee=${yuzhi}&cursor=${Buffer.from("p/1").toString("base64url")}`).expect(400)).code).to.equal(
         "INVALID_CURSOR",
       );

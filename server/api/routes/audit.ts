@@ -383,7 +383,7 @@ export function registerAudit(api: ApiRouter, ctx: AppContext): void {
         const key = Buffer.from(query.cursor, "base64url").toString("utf8");
         if (Buffer.from(key, "utf8").toString("base64url") !== query.cursor) throw new ApiError(400, "INVALID_CURSOR", "the cursor is not valid base64url");
         if (key.startsWith(ownerPrefix)) lastPatentKey = key;
-        else if (key.startsWith(keys.licencesOfPatentPrefix("0").slice(0, -21))) {
+        else if (/^ix\/lic-patent\/\d{20}\/\d{20}$/.test(key)) {
           const patentId = key.split("/")[2]!.replace(/^0+(?=\d)/, "");
           // The patent's own licences continue first; the walk then goes on after it.
           resumeLicence = key;
