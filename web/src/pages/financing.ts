@@ -102,7 +102,7 @@ async function pledges(ctx: PageContext, pledgee: string): Promise<HTMLElement> 
             items.map((p) => [
               p.id,
               formatNumber(p.patents.length),
-              h("span", null, ...p.pledgors.map((x) => party(x))),
+              h("span", null, ...p.pledgors.flatMap((x, i) => (i === 0 ? [party(x)] : [", ", party(x)]))),
               `${p.securedAmount} ${p.currency}`,
               tMaybe("pledgeStatus.", p.status),
               p.termEndDate,
