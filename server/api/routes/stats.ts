@@ -3,6 +3,7 @@ import type { AppContext } from "../../context";
 import { chinaDayOf, isoOfDay } from "../../chain/cnipa";
 import type { LicenceEntity, RoyaltyPaymentEntity } from "../../indexer/handlers/licensing";
 import type { PledgeEntity } from "../../indexer/handlers/pledges";
+import type { Json } from "../../store/codec";
 import { LegalStatus } from "../../chain/roles";
 import type { PatentEntity } from "../../indexer";
 import { keys, prefixEnd } from "../../store/keys";
@@ -112,6 +113,8 @@ const bump = <K>(map: Map<K, Counter>, key: K, implemented: boolean) => {
 type Snapshot = Omit<Stats, "byOwner"> & { allOwners: (Counter & { owner: string })[] };
 
 type Volumes = Stats["volumes"];
+/** Entities dated per batch in the volume pass. */
+const VOLUME_BATCH = 1000;
 type Month = Volumes["byMonth"][number];
 
 const addTo = (into: Record<string, string>, key: string, value: string) => {
@@ -142,20 +145,16 @@ async function computeVolumes(ctx: AppContext, cache: TimestampCache): Promise<V
     }
     return row;
   };
-  const licences: LicenceEntity[] = [];
-  for await (const [, l] of store.iterate<LicenceEntity>({ gte: keys.licencePrefix(), lt: prefixEnd(keys.licencePrefix()) })) licences.push(l);
-  const payments: RoyaltyPaymentEntity[] = [];
-  for await (const [, p] of store.iterate<RoyaltyPaymentEntity>({ gte: keys.royaltyPaymentPrefix(), lt: prefixEnd(keys.royaltyPaymentPrefix()) })) payments.push(p);
-  const pledges: PledgeEntity[] = [];
-  for await (const [, p] of store.iterate<PledgeEntity>({ gte: keys.pledgePrefix(), lt: prefixEnd(keys.pledgePrefix()) })) pledges.push(p);
+  let undated = 0;
+  const totals: Volumes["totals"] = { licencesGranted: 0, royaltyPayments: 0, royaltiesPaid: {}, pledgesRegistered: 0, securedRegistered: {} };
 
-  const blocks = [...new Set([...licences.map((l) => l.granted.block), ...payments.map((p) => p.paid.block), ...pledges.map((p) => p.proposed.block)])];
-  const stamps = new Map<number, number>();
-  for (let i = 0; i < blocks.length; i += 1000) {
-    const chunk = blocks.slice(i, i + 1000);
-    const records = await store.getMany<{ hash: string; timestamp?: number }>(chunk.map((n) => keys.block(n)));
+  /** Timestamps of a batch's blocks: from the index's block records, else from the node (cached). */
+  async function stampsOf(blocks: number[]): Promise<Map<number, number>> {
+    const stamps = new Map<number, number>();
+    const distinct = [...new Set(blocks)];
+    const records = await store.getMany<{ hash: string; timestamp?: number }>(distinct.map((n) => keys.block(n)));
     const missing: [number, string][] = [];
-    chunk.forEach((n, j) => {
+    distinct.forEach((n, j) => {
       const r = records[j];
       if (r?.timestamp !== undefined) stamps.set(n, r.timestamp);
       else if (r) {
@@ -175,34 +174,45 @@ async function computeVolumes(ctx: AppContext, cache: TimestampCache): Promise<V
         }),
       );
     }
+    return stamps;
   }
-  let undated = 0;
-  const monthOfBlock = (n: number): string | undefined => {
-    const t = stamps.get(n);
-    if (t === undefined) undated++;
-    return t === undefined ? undefined : monthOfDay(chinaDayOf(t));
-  };
-  const totals: Volumes["totals"] = { licencesGranted: 0, royaltyPayments: 0, royaltiesPaid: {}, pledgesRegistered: 0, securedRegistered: {} };
-  for (const l of licences) {
-    const m = monthOfBlock(l.granted.block);
-    if (m === undefined) continue;
+
+  /** Walks the entities under `prefix` in batches (memory stays bounded), each with the months of its blocks. */
+  async function walk<T extends Json>(prefix: string, blockOf: (v: T) => number, apply: (v: T, month: string | undefined) => void): Promise<void> {
+    let batch: T[] = [];
+    const flush = async () => {
+      const stamps = await stampsOf(batch.map(blockOf));
+      for (const v of batch) {
+        const t = stamps.get(blockOf(v));
+        if (t === undefined) undated++;
+        apply(v, t === undefined ? undefined : monthOfDay(chinaDayOf(t)));
+      }
+      batch = [];
+    };
+    for await (const [, v] of store.iterate<T>({ gte: prefix, lt: prefixEnd(prefix) })) {
+      batch.push(v);
+      if (batch.length === VOLUME_BATCH) await flush();
+    }
+    await flush();
+  }
+
+  await walk<LicenceEntity>(keys.licencePrefix(), (l) => l.granted.block, (l, m) => {
+    if (m === undefined) return;
     const row = monthOf(m).licensing;
     row.licencesGranted++;
     row.byKind[l.kind] = (row.byKind[l.kind] ?? 0) + 1;
     if (l.open) row.openLicencesTaken++;
     totals.licencesGranted++;
-  }
-  for (const p of payments) {
-    const m = monthOfBlock(p.paid.block);
-    if (m === undefined) continue;
+  });
+  await walk<RoyaltyPaymentEntity>(keys.royaltyPaymentPrefix(), (p) => p.paid.block, (p, m) => {
+    if (m === undefined) return;
     const row = monthOf(m).licensing;
     row.royaltyPayments++;
     addTo(row.royaltiesPaid, p.token, p.amount);
     totals.royaltyPayments++;
     addTo(totals.royaltiesPaid, p.token, p.amount);
-  }
-  for (const p of pledges) {
-    const m = monthOfBlock(p.proposed.block);
+  });
+  await walk<PledgeEntity>(keys.pledgePrefix(), (p) => p.proposed.block, (p, m) => {
     if (m !== undefined) {
       const row = monthOf(m).pledgeFinancing;
       row.proposed++;
@@ -215,7 +225,7 @@ async function computeVolumes(ctx: AppContext, cache: TimestampCache): Promise<V
       totals.pledgesRegistered++;
       addTo(totals.securedRegistered, p.currency, p.securedAmount);
     }
-  }
+  });
   return {
     byMonth: [...months.values()].sort((a, b) => (a.month < b.month ? -1 : 1)),
     totals,
