@@ -161,6 +161,9 @@ describe("financing API", () => {
       const both = await request(g.app).get(`/v1/financing/pledges?pledgee=${bank}&status=Proposed&pledgor=${uestc}`).expect(200);
       expect(ids(both)).to.deep.equal(["3"]);
       expect(both.body.scan.driver).to.equal("pledgor");
+      const smallest = await request(g.app).get(`/v1/financing/pledges?pledgee=${bank}&status=Registered`).expect(200);
+      expect(ids(smallest)).to.deep.equal(["2"]);
+      expect(smallest.body.scan.driver).to.equal("status");
       expect(ids(await request(g.app).get(`/v1/financing/pledges?pledgor=${rongxin}`).expect(200))).to.deep.equal([]);
     });
 
@@ -172,6 +175,10 @@ describe("financing API", () => {
       expect(second.body.next).to.equal(null);
       const all = await request(g.app).get("/v1/financing/pledges?limit=1").expect(200);
       expect(ids(await request(g.app).get(`/v1/financing/pledges?limit=5&cursor=${all.body.next}`).expect(200))).to.deep.equal(["2", "3"]);
+      // A cursor carries the index it walked: the next page of a two-filter query walks the same one.
+      const a = await request(g.app).get(`/v1/financing/pledges?pledgee=${bank}&status=Released&limit=1`).expect(200);
+      expect(ids(a)).to.deep.equal(["1"]);
+      expect(a.body.scan.driver).to.equal("status");
     });
 
     it("answers 400 for a bad address, status, patent or a cursor of another query", async () => {

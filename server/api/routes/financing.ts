@@ -184,6 +184,8 @@ const ExposureQuery = z.object({
 });
 
 const PLEDGE_SCAN_LIMIT = 5000;
+/** Index entries counted per candidate when choosing the index to walk. */
+const PLAN_PROBE = 1000;
 const BATCH = 200;
 
 export function registerFinancing(api: ApiRouter, ctx: AppContext): void {
@@ -292,8 +294,9 @@ export function registerFinancing(api: ApiRouter, ctx: AppContext): void {
     operationId: "listPledges",
     summary: "Pledges by pledgee, pledgor, status or patent",
     description:
-      "A page of pledges matching every filter given, in pledge id order. The walk uses the most selective index among patent, pledgor, pledgee " +
-      `and status (in that order) and checks the other filters on each pledge; one page examines at most ${PLEDGE_SCAN_LIMIT} pledges.`,
+      "A page of pledges matching every filter given, in pledge id order. The walk uses the index with the fewest entries among the filters " +
+      `given (patent, pledgor, pledgee, status; counted up to ${PLAN_PROBE}) and checks the other filters on each pledge; one page examines ` +
+      `at most ${PLEDGE_SCAN_LIMIT} pledges.`,
     query: PledgeQuery,
     response: PledgePageSchema,
     errors: { 400: ["BAD_REQUEST", "INVALID_CURSOR", "INVALID_PATENT_NUMBER"] },
@@ -307,23 +310,31 @@ export function registerFinancing(api: ApiRouter, ctx: AppContext): void {
         patentId = parsed.data.id;
       }
       const statusCode = query.status !== undefined ? PLEDGE_STATUS.indexOf(query.status as (typeof PLEDGE_STATUS)[number]) : undefined;
-      const [driver, prefix]: [z.infer<typeof PledgePageSchema>["scan"]["driver"], string] =
-        patentId !== undefined
-          ? ["patent", keys.pledgesOfPatentPrefix(patentId)]
-          : query.pledgor !== undefined
-            ? ["pledgor", keys.pledgesByPledgorPrefix(query.pledgor)]
-            : query.pledgee !== undefined
-              ? ["pledgee", keys.pledgesByPledgeePrefix(query.pledgee)]
-              : statusCode !== undefined
-                ? ["status", keys.pledgesByStatusPrefix(statusCode)]
-                : ["all", keys.pledgePrefix()];
+      type Driver = z.infer<typeof PledgePageSchema>["scan"]["driver"];
+      const candidates: [Driver, string][] = [];
+      if (patentId !== undefined) candidates.push(["patent", keys.pledgesOfPatentPrefix(patentId)]);
+      if (query.pledgor !== undefined) candidates.push(["pledgor", keys.pledgesByPledgorPrefix(query.pledgor)]);
+      if (query.pledgee !== undefined) candidates.push(["pledgee", keys.pledgesByPledgeePrefix(query.pledgee)]);
+      if (statusCode !== undefined) candidates.push(["status", keys.pledgesByStatusPrefix(statusCode)]);
       let last: string | undefined;
+      let chosen: [Driver, string] | undefined;
       if (query.cursor !== undefined) {
         last = Buffer.from(query.cursor, "base64url").toString("utf8");
-        if (!last.startsWith(prefix) || Buffer.from(last, "utf8").toString("base64url") !== query.cursor) {
+        const all: [Driver, string][] = [...candidates, ["all", keys.pledgePrefix()]];
+        chosen = all.find(([, prefix]) => last!.startsWith(prefix));
+        if (!chosen || Buffer.from(last, "utf8").toString("base64url") !== query.cursor) {
           throw new ApiError(400, "INVALID_CURSOR", "the cursor does not belong to this query");
         }
+      } else if (candidates.length === 0) chosen = ["all", keys.pledgePrefix()];
+      else if (candidates.length === 1) chosen = candidates[0]!;
+      else {
+        // The index with the fewest entries (counted up to PLAN_PROBE each); ties go to the first in the list.
+        const counts = await Promise.all(candidates.map(([, prefix]) => store.keysWithPrefix(prefix, { limit: PLAN_PROBE }).then((k) => k.length)));
+        let best = 0;
+        for (let i = 1; i < candidates.length; i++) if (counts[i]! < counts[best]!) best = i;
+        chosen = candidates[best]!;
       }
+      const [driver, prefix] = chosen;
       const limit = query.limit ?? 50;
       const matches = (p: PledgeEntity) =>
         (query.pledgee === undefined || p.pledgee === query.pledgee.toLowerCase()) &&
