@@ -14,6 +14,7 @@ import { equityCommand, warrantCommand } from "./commands/equity";
 import { RIGHTS_HINTS } from "./commands/rights-hints";
 import { exchangeCommand } from "./commands/exchange";
 import { venueCommand } from "./commands/venue";
+import { auditCommand } from "./commands/audit";
 
 /** A command module adds its command(s) to the program. New domains (licence, pledge, ...) add one here. */
 export type CommandModule = (program: Command, ctx: CliContext) => void;
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandModule[] = [
   warrantCommand,
   exchangeCommand,
   venueCommand,
+  auditCommand,
 ];
 
 /** Hints shown under some decoded errors. */

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "LISTING_NOT_FOUND"
   | "AUCTION_NOT_FOUND"
   | "VENUE_NOT_FOUND"
+  | "PLEDGE_NOT_FOUND"
   | "RATE_LIMITED"
   | "INVALID_WEBHOOK_URL"
   | "WEBHOOK_URL_NOT_ALLOWED"
@@ -40,6 +41,7 @@ export const ERROR_CODES: Record<ErrorCode, string> = {
   LISTING_NOT_FOUND: "no listing with this id is indexed",
   AUCTION_NOT_FOUND: "no auction with this id is indexed",
   VENUE_NOT_FOUND: "this account has not opened as a venue",
+  PLEDGE_NOT_FOUND: "no pledge with this id is recorded on the ledger",
   RATE_LIMITED: "too many requests from this client; retry after the time in the RateLimit headers",
   INVALID_WEBHOOK_URL: "the webhook url is not an absolute http or https URL of at most 2048 characters without credentials",
   WEBHOOK_URL_NOT_ALLOWED: "the webhook url names a loopback, private or link-local address and WEBHOOK_ALLOW_PRIVATE is off",

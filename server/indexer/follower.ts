@@ -92,7 +92,8 @@ export class ChainMovedError extends Error {
 type ChainMeta = { chainId: number; genesisHash: string; contracts: { [name: string]: string } };
 type CursorRecord = { number: number; hash: string | null };
 type HeaderRecord = { number: number; hash: string; parentHash: string };
-type BlockRecord = { number: number; hash: string; parentHash: string; digest: string };
+/** `timestamp` (unix seconds, from the header) lets the API date facts whose events carry no day. */
+type BlockRecord = { number: number; hash: string; parentHash: string; digest: string; timestamp?: number };
 type UndoRecord = [string, string | null][];
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
@@ -246,6 +247,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       const h = headers.get(b.number)!;
       lastDigest = blockDigest(lastDigest, b.number, h.hash, b.writes);
       const record: BlockRecord = { number: b.number, hash: h.hash, parentHash: h.parentHash, digest: lastDigest };
+      if (typeof h.timestamp === "number") record.timestamp = h.timestamp;
       writes.push({ key: keys.block(b.number), value: canonicalJson(record) });
     }
     return writes;

@@ -3,6 +3,7 @@ export { createIndexer, ChainMovedError, IndexerHaltError } from "./follower";
 export type { BlockRef, Indexer, IndexerOptions, IndexerState, IndexerStatus } from "./follower";
 export { createQueries, QueryError } from "./queries";
 export type {
+  AmountsByCurrency,
   AuctionFilter,
   DigestAnswer,
   ListingFilter,
@@ -11,6 +12,7 @@ export type {
   PatentEncumbrances,
   PatentFilter,
   PatentMarket,
+  PledgeeExposure,
   PledgeStatusQuery,
   Queries,
   ScanPage,

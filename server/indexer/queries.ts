@@ -97,6 +97,30 @@ export interface PatentMarket {
   auctions: AuctionEntity[];
 }
 
+/** Amounts by currency code (decimal strings in the minor unit). */
+export type AmountsByCurrency = Record<string, string>;
+
+/** A bank's book of pledges: what is outstanding, pending and recovered, by currency. */
+export interface PledgeeExposure {
+  pledgee: string;
+  /** Pledges of the bank by status name (every pledge it was ever pledgee of). */
+  byStatus: Record<string, number>;
+  pledges: number;
+  /** Registered or Defaulted: secured amounts still outstanding (a Defaulted pledge less what was recovered). */
+  outstanding: AmountsByCurrency;
+  /** Proposed or Agreed: secured amounts not yet registered. */
+  pending: AmountsByCurrency;
+  recovered: AmountsByCurrency;
+  /** Registered or Defaulted pledges. */
+  active: number;
+  /** Active pledges of more than one patent. */
+  portfolioPledges: number;
+  /** Distinct patents held (Pledged or Disposing) by the bank's active or pending pledges. */
+  patentsPledged: number;
+  /** Distinct pledgors of active or pending pledges. */
+  pledgors: number;
+}
+
 export class QueryError extends Error {
   override name = "QueryError";
 }
@@ -188,6 +212,8 @@ export interface Queries {
   venues(): Promise<VenueEntity[]>;
   getVenue(address: string): Promise<VenueDetail | undefined>;
   marketOfPatent(patentId: Id): Promise<PatentMarket>;
+  /** The bank's book: walks every pledge of the pledgee once (keys by the pledgee index, values in batches). */
+  exposureOf(pledgee: string): Promise<PledgeeExposure>;
 
   // ---- composite
   encumbrancesOfPatent(patentId: Id): Promise<PatentEncumbrances | undefined>;
@@ -198,6 +224,37 @@ export interface Queries {
 }
 
 type Id = bigint | number | string;
+
+const EXPOSURE_BATCH = 500;
+const HELD = new Set(["Pledged", "Disposing"]);
+
+export function newExposure(pledgee: string): PledgeeExposure {
+  return { pledgee, byStatus: {}, pledges: 0, outstanding: {}, pending: {}, recovered: {}, active: 0, portfolioPledges: 0, patentsPledged: 0, pledgors: 0 };
+}
+
+const add = (into: AmountsByCurrency, currency: string, value: bigint) => {
+  into[currency] = (BigInt(into[currency] ?? "0") + value).toString();
+};
+
+/** Adds one pledge to a bank's book (patents and pledgors collect the distinct ones held). */
+export function addToExposure(x: PledgeeExposure, p: PledgeEntity, patents: Set<string>, pledgors: Set<string>): void {
+  x.pledges++;
+  x.byStatus[p.status] = (x.byStatus[p.status] ?? 0) + 1;
+  const recovered = BigInt(p.recovered);
+  if (recovered > 0n) add(x.recovered, p.currency, recovered);
+  const active = p.statusCode === PledgeStatus.Registered || p.statusCode === PledgeStatus.Defaulted;
+  const pending = p.statusCode === PledgeStatus.Proposed || p.statusCode === PledgeStatus.Agreed;
+  if (active) {
+    x.active++;
+    if (p.patents.length > 1) x.portfolioPledges++;
+    const left = BigInt(p.securedAmount) - (p.statusCode === PledgeStatus.Defaulted ? recovered : 0n);
+    add(x.outstanding, p.currency, left > 0n ? left : 0n);
+  } else if (pending) add(x.pending, p.currency, BigInt(p.securedAmount));
+  if (active || pending) {
+    for (const e of p.patents) if (HELD.has(e.status)) patents.add(e.patentId);
+    for (const who of p.pledgors) pledgors.add(who);
+  }
+}
 
 export function createQueries(db: Store): Queries {
   // The cursor is read by every indexed API answer (three times, endpoint.ts): keep it while the store is unwritten.
@@ -334,6 +391,25 @@ export function createQueries(db: Store): Queries {
     pledgesOfPatent: (patentId, page = {}) => indexPage(keys.pledgesOfPatentPrefix(patentId), page, (k) => keys.pledge(idOfIndexKey(k))),
     actConsentsOfPledge: (pledgeId, page = {}) => valuePage(keys.actConsentsOfPledgePrefix(pledgeId), page),
     proceedsOfPledge: (pledgeId, page = {}) => valuePage(keys.pledgeProceedsPrefix(pledgeId), page),
+
+    async exposureOf(pledgee) {
+      const exposure = newExposure(pledgee.toLowerCase());
+      const patents = new Set<string>();
+      const pledgors = new Set<string>();
+      const prefix = keys.pledgesByPledgeePrefix(pledgee);
+      let after: string | undefined;
+      for (;;) {
+        const found = await db.keysWithPrefix(prefix, { limit: EXPOSURE_BATCH, ...(after !== undefined ? { gt: after } : {}) });
+        if (found.length === 0) break;
+        after = found[found.length - 1];
+        const pledges = await db.getMany<PledgeEntity>(found.map((k) => keys.pledge(idOfIndexKey(k))));
+        for (const p of pledges) if (p !== undefined) addToExposure(exposure, p, patents, pledgors);
+        if (found.length < EXPOSURE_BATCH) break;
+      }
+      exposure.patentsPledged = patents.size;
+      exposure.pledgors = pledgors.size;
+      return exposure;
+    },
 
     getValuation: (patentId, index) => db.get<ValuationEntity>(keys.valuation(patentId, index)),
     valuationsOfPatent: (patentId, page = {}) => valuePage(keys.valuationsOfPatentPrefix(patentId), page),

@@ -8,6 +8,8 @@ export interface RpcBlockHeader {
   number: number;
   hash: string;
   parentHash: string;
+  /** Unix seconds; null when the node's answer has none. */
+  timestamp?: number | null;
 }
 
 export interface RpcLog {
@@ -95,9 +97,10 @@ function toNumber(value: unknown, what: string): number {
 
 function toHeader(raw: unknown): RpcBlockHeader | undefined {
   if (raw === null || raw === undefined) return undefined;
-  const b = raw as { number?: unknown; hash?: unknown; parentHash?: unknown };
+  const b = raw as { number?: unknown; hash?: unknown; parentHash?: unknown; timestamp?: unknown };
   if (typeof b.hash !== "string" || typeof b.parentHash !== "string") throw new RpcShapeError("block: missing hash");
-  return { number: toNumber(b.number, "block.number"), hash: b.hash.toLowerCase(), parentHash: b.parentHash.toLowerCase() };
+  const timestamp = typeof b.timestamp === "string" && b.timestamp.startsWith("0x") ? Number.parseInt(b.timestamp, 16) : null;
+  return { number: toNumber(b.number, "block.number"), hash: b.hash.toLowerCase(), parentHash: b.parentHash.toLowerCase(), timestamp };
 }
 
 function toLog(raw: unknown): RpcLog {

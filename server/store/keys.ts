@@ -133,6 +133,7 @@ export const keys = {
 
   // ---- licensing entities
   licence: (id: Id) => `lic/${idPart(id)}`,
+  licencePrefix: () => "lic/",
   /** The current open-licence declaration of a patent (kept, marked withdrawn, after a withdrawal). */
   openLicence: (patentId: Id) => `ol/${idPart(patentId)}`,
   openLicenceHistory: (patentId: Id, block: number, logIndex: number) => `olh/${idPart(patentId)}/${blockPart(block)}/${logIndexPart(logIndex)}`,
@@ -141,12 +142,14 @@ export const keys = {
   // ---- royalties entities
   royaltyPayment: (licenceId: Id, payment: Id) => `roy/${idPart(licenceId)}/${idPart(payment)}`,
   royaltyPaymentsOfLicencePrefix: (licenceId: Id) => `roy/${idPart(licenceId)}/`,
+  royaltyPaymentPrefix: () => "roy/",
   revenueReport: (licenceId: Id, block: number, logIndex: number) => `rev/${idPart(licenceId)}/${blockPart(block)}/${logIndexPart(logIndex)}`,
   revenueReportsOfLicencePrefix: (licenceId: Id) => `rev/${idPart(licenceId)}/`,
   benefitShares: (patentId: Id) => `shr/${idPart(patentId)}`,
 
   // ---- pledge entities
   pledge: (id: Id) => `pl/${idPart(id)}`,
+  pledgePrefix: () => "pl/",
   actConsent: (pledgeId: Id, patentId: Id, act: number, counterparty: string) =>
     `plc/${idPart(pledgeId)}/${idPart(patentId)}/${actPart(act)}/${addressPart(counterparty)}`,
   actConsentsOfPledgePrefix: (pledgeId: Id) => `plc/${idPart(pledgeId)}/`,

@@ -3,9 +3,9 @@ import request from "supertest";
 import type { Express } from "express";
 import { formatCnipaNumber } from "../../server/chain/cnipa";
 import type { PatentView } from "../../server/api/schemas";
-import { SCENARIO } from "../indexer/helpers/ledger";
+import { SCENARIO, STORY } from "../indexer/helpers/ledger";
 import { errorOf, indexedGateway, type IndexedGateway } from "./helpers";
-import { apiStory, EXTRA, NUMBERS } from "./story";
+import { apiStory, EXTRA, FINANCE, FIN_NUMBERS, financeStory, NUMBERS } from "./story";
 
 type PatentPage = {
   block: { number: number; hash: string };
@@ -177,6 +177,11 @@ describe("exchange API", () => {
       expect(body.transfers[0]).to.include({ status: "Registered", cnipaReference: "CNIPA-2026-0001", from: scu, to: rongxin });
       expect(body.evaluations).to.have.length(1);
       expect(body.evaluations[0]).to.include({ interest: 80, improvementNeed: 20, cooperationWillingness: 90 });
+      expect(body.licences).to.deep.equal({ total: 0, inForce: 0, items: [], more: false });
+      expect(body.openLicence).to.equal(null);
+      expect(body.pledges).to.deep.equal({ items: [], more: false });
+      expect(body.valuations).to.deep.equal({ latest: null, count: 0 });
+      expect(body.equityDeals).to.deep.equal({ items: [], more: false });
     });
 
     it("accepts the number with or without ZL, dot and check digit", async () => {
@@ -246,5 +251,55 @@ describe("exchange API", () => {
         expect(errorOf(await request(app).get(path).expect(503)).code).to.equal("INDEX_UNAVAILABLE");
       }
     });
+  });
+});
+
+describe("exchange API: the dossier's rights", () => {
+  let g: IndexedGateway;
+
+  before(async () => {
+    g = await indexedGateway(financeStory);
+  });
+
+  after(async () => {
+    await g?.close();
+  });
+
+  it("lists licences active and ended, the valuation and the implementation by licence", async () => {
+    const body = (await request(g.app).get(`/v1/patents/${FIN_NUMBERS.licensed}`).expect(200)).body;
+    expect(body.licences.total).to.equal(2);
+    expect(body.licences.inForce).to.equal(0);
+    expect(body.licences.items.map((l: { id: string; status: string }) => [l.id, l.status])).to.deep.equal([
+      ["1", "Terminated"],
+      ["2", "Revoked"],
+    ]);
+    expect(body.licences.items[0].ended.reason).to.equal("被许可人违约");
+    expect(body.valuations.count).to.equal(1);
+    expect(body.valuations.latest).to.include({ amount: "300000000", currency: "CNY" });
+    expect(body.implementation.licence).to.equal(true);
+  });
+
+  it("shows the registered portfolio pledge with this patent's state, and the licence in force", async () => {
+    const body = (await request(g.app).get(`/v1/patents/${FIN_NUMBERS.exclusive}`).expect(200)).body;
+    expect(body.pledges.items).to.have.length(1);
+    expect(body.pledges.items[0]).to.include({ id: "2", status: "Registered", patentStatus: "Pledged", portfolio: true, securedAmount: "500000000" });
+    expect(body.licences).to.include({ total: 1, inForce: 1 });
+    expect(body.licences.items[0]).to.include({ kind: "Exclusive", status: "Active" });
+    expect(body.valuations.count).to.equal(2);
+    const sold = (await request(g.app).get(`/v1/patents/${formatCnipaNumber(STORY.pledgedSold)}`).expect(200)).body;
+    expect(sold.pledges.items[0]).to.include({ id: "1", status: "Released", patentStatus: "Left" });
+  });
+
+  it("shows the open-licence declaration and the equity deals", async () => {
+    const open = (await request(g.app).get(`/v1/patents/${FIN_NUMBERS.open}`).expect(200)).body;
+    expect(open.openLicence).to.include({ declared: true, taken: 0 });
+    const withdrawn = (await request(g.app).get(`/v1/patents/${formatCnipaNumber(STORY.open)}`).expect(200)).body;
+    expect(withdrawn.openLicence).to.include({ declared: false, taken: 1 });
+    expect(withdrawn.openLicence.withdrawnAt.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    const deal = (await request(g.app).get(`/v1/patents/${FIN_NUMBERS.deal}`).expect(200)).body;
+    expect(deal.equityDeals.items.map((d: { id: string; status: string }) => [d.id, d.status])).to.deep.equal([["2", "Proposed"]]);
+    expect(deal.equityDeals.items[0].patents[0].patentId).to.equal(FINANCE.deal.toString());
+    const executed = (await request(g.app).get(`/v1/patents/${FIN_NUMBERS.contributed}`).expect(200)).body;
+    expect(executed.equityDeals.items[0]).to.include({ id: "1", status: "Executed" });
   });
 });

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import request from "supertest";
-import { runScenario } from "../indexer/helpers/ledger";
 import { indexedGateway, type IndexedGateway } from "./helpers";
-import { NUMBERS } from "./story";
+import { financeStory, FIN_NUMBERS, NUMBERS } from "./story";
 
 /**
  * API fuzz: at least 1,000 malformed requests (fixed seed) across every endpoint: odd path segments,
@@ -11,7 +10,7 @@ import { NUMBERS } from "./story";
  * Not one may answer 5xx, every 4xx answers the error shape, and the gateway still answers afterwards.
  */
 
-const RUNS = 1200;
+const RUNS = 1500;
 const SEED = 20261127;
 
 const PATHS = [
@@ -22,6 +21,12 @@ const PATHS = [
   "/v1/patents/{n}/timeline",
   "/v1/audit/patents/{n}/transfers",
   "/v1/financing/patents/{n}/encumbrances",
+  "/v1/financing/pledges",
+  "/v1/financing/pledges/{x}",
+  "/v1/financing/exposure",
+  "/v1/audit/patents/{n}/licences",
+  "/v1/audit/licences",
+  "/v1/audit/equity",
   "/v1/match",
   "/v1/webhooks",
   "/v1/webhooks/{x}",
@@ -30,14 +35,14 @@ const PATHS = [
   "/v1/{x}",
 ] as const;
 
-const KEYS = ["block", "minBlock", "cursor", "limit", "ipc", "q", "owner", "status", "kind", "readiness", "willing", "mode", "listed", "dormant", "order", "format", "industry", "top", "__proto__", "constructor", "a[b]", "x"];
+const KEYS = ["block", "minBlock", "cursor", "limit", "ipc", "q", "owner", "status", "kind", "readiness", "willing", "mode", "listed", "dormant", "order", "format", "industry", "top", "pledgee", "pledgor", "patent", "licensee", "company", "contributor", "__proto__", "constructor", "a[b]", "x"];
 
 const nasty = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 20 }),
   fc.constantFrom("", "%", "%E0%A4%A", "%00", "%2F..%2F", "..", "null", "-1", "1e309", "0x", "9".repeat(40), "ZL202110234567.X", "true", "[]", "{}", "%FF%FE", "X".repeat(3000)),
   fc.integer().map(String),
-  fc.constantFrom(NUMBERS.moved, NUMBERS.refused.toLowerCase(), NUMBERS.design.replace(".", "")),
+  fc.constantFrom(NUMBERS.moved, NUMBERS.refused.toLowerCase(), NUMBERS.design.replace(".", ""), FIN_NUMBERS.licensed, FIN_NUMBERS.exclusive, "1", "2", "0x" + "ab".repeat(20)),
 );
 
 /** Encodes a value for a URL, sometimes leaving percent signs raw (broken escapes on purpose). */
@@ -57,7 +62,7 @@ describe("API fuzz", () => {
   let g: IndexedGateway;
 
   before(async () => {
-    g = await indexedGateway(runScenario);
+    g = await indexedGateway(financeStory);
   });
 
   after(async () => {
@@ -90,5 +95,6 @@ describe("API fuzz", () => {
     expect([...statuses.keys()].every((s) => s < 500)).to.equal(true);
     await request(app).get("/v1/health").expect(200);
     await request(app).get(`/v1/patents/${NUMBERS.moved}`).expect(200);
+    await request(app).get(`/v1/audit/patents/${FIN_NUMBERS.licensed}/licences`).expect(200);
   });
 });

@@ -210,6 +210,31 @@ describe("dashboard (browser)", function () {
     expect(res.headers.get("content-type")).to.match(/text\/csv/);
   });
 
+  pageTest("shows a patent's licence history (table, timeline, digest, CSV link) and a bank's exposure and pledges", async () => {
+    const gan = demoPatent("uestc-gan-hemt");
+    const history = await api<{ digest: { value: string }; facts: unknown[] }>(`/v1/audit/patents/${gan.cited}/licences`);
+    await open(`#/audit?number=${gan.cited}`, "audit");
+    await page.waitForSelector(".licence-timeline li");
+    expect(await page.locator(".table-wrap.licences tbody tr").count()).to.be.greaterThan(0);
+    expect(await page.locator(".licence-timeline li").count()).to.equal(history.facts.length);
+    const main = (await page.textContent("main")) ?? "";
+    expect(main).to.include("独占许可").and.include("授予许可").and.include("报告摘要");
+    expect(await page.textContent("code.digest")).to.equal(history.digest.value);
+    const csv = await page.getAttribute("#licences-heading ~ p.links a", "href");
+    expect(csv).to.include("/licences?format=csv");
+    const res = await fetch(`${stack.dashboardUrl}${csv!.replace(/^\//, "")}`);
+    expect(res.headers.get("x-report-digest")).to.equal(history.digest.value);
+    await screenshot(page, "audit-licence-history");
+
+    const bank = demoWallet("bankA").address.toLowerCase();
+    await open(`#/financing?pledgee=${bank}`, "financing");
+    await page.waitForSelector("#exposure-heading");
+    await page.waitForSelector(".table-wrap.pledges tbody tr");
+    const text = (await page.textContent("main")) ?? "";
+    expect(text).to.include("风险敞口").and.include("组合质押").and.include("已登记");
+    await screenshot(page, "financing-bank-exposure");
+  });
+
   pageTest("shows a legal status change on the live page as it is indexed, without reloading", async () => {
     const key = "swust-glass-ceramic-waste";
     const { cited } = demoPatent(key);

@@ -4,6 +4,8 @@ import { LegalStatus, Modes } from "../../chain/roles";
 import { QueryError } from "../../indexer";
 import { createApiRouter, type ApiRouter } from "../endpoint";
 import { ApiError } from "../errors";
+import { keys } from "../../store/keys";
+import { DealSchema, dealView, LicenceSchema, licenceView, OpenLicenceSchema, openLicenceView, PledgeSchema, pledgeView, ValuationSchema, valuationView } from "../rights";
 import { registerEvents } from "./events";
 import { registerMatch } from "./match";
 import { createReader, CursorError, DORMANT_YEARS, type Reader } from "../read";
@@ -25,6 +27,37 @@ import {
   TransferSchema,
   transferView,
 } from "../schemas";
+
+/** Most licences, pledges and deals the dossier lists (with `more` when there are others). */
+const DOSSIER_LIST = 50;
+
+const LicenceSummarySchema = LicenceSchema.pick({
+  id: true,
+  licensee: true,
+  grantor: true,
+  kind: true,
+  status: true,
+  open: true,
+  parentId: true,
+  startDate: true,
+  endDate: true,
+  ended: true,
+  granted: true,
+}).meta({ id: "LicenceSummary" });
+
+const PledgeSummarySchema = PledgeSchema.pick({
+  id: true,
+  pledgee: true,
+  pledgors: true,
+  securedAmount: true,
+  currency: true,
+  termEndDate: true,
+  status: true,
+  portfolio: true,
+  registrationDate: true,
+})
+  .extend({ patentStatus: z.string().describe("this patent's state in the pledge") })
+  .meta({ id: "PledgeSummary" });
 
 /** The exchange's router: patent search, dossier and timeline (listings and auctions come with the market index). */
 
@@ -87,8 +120,27 @@ export const DossierSchema = z
     pendingTransfer: TransferSchema.nullable(),
     transfers: z.array(TransferSchema).describe("every transfer of the patent, oldest first"),
     evaluations: z.array(EvaluationSchema),
+    // ---- rights (licences, open licence, pledges, valuations, equity deals)
+    licences: z
+      .object({
+        total: z.number().int(),
+        inForce: z.number().int(),
+        items: z.array(LicenceSummarySchema).describe(`the first ${DOSSIER_LIST} licences by id; the audit route lists them all with royalties`),
+        more: z.boolean(),
+      })
+      .describe("licences of the patent, active and ended"),
+    openLicence: OpenLicenceSchema.nullable().describe("the open-licence declaration, in force or withdrawn (`declared` tells); null if never declared"),
+    pledges: z
+      .object({
+        items: z.array(PledgeSummarySchema).describe(`the first ${DOSSIER_LIST} pledges of the patent by id`),
+        more: z.boolean(),
+      })
+      .describe("pledges of the patent, every state"),
+    valuations: z.object({ latest: ValuationSchema.nullable(), count: z.number().int() }),
+    equityDeals: z.object({ items: z.array(DealSchema).describe(`the first ${DOSSIER_LIST} deals by id`), more: z.boolean() }),
+    // ---- market (listings, auctions): RESERVED for the market index (server/api/routes/market.ts); add its fields here, after the rights
   })
-  .meta({ id: "Dossier", description: "Everything the registry index knows about one patent." });
+  .meta({ id: "Dossier", description: "Everything the ledger's index knows about one patent." });
 
 export const TimelinePageSchema = z
   .object({
@@ -162,7 +214,9 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
     path: "/patents/{number}",
     operationId: "getPatent",
     summary: "A patent's dossier",
-    description: "Owner, status, dates, inventory, locks, transfers, market evaluations and its implementation record.",
+    description:
+      "Owner, status, dates, inventory, locks, transfers, market evaluations and its implementation record; its licences (active and ended), " +
+      "open-licence declaration, pledges, valuations (latest and count) and equity deals.",
     params: NumberParams,
     response: DossierSchema,
     errors: { 400: ["BAD_REQUEST", "INVALID_PATENT_NUMBER"], 404: ["PATENT_NOT_FOUND"] },
@@ -171,11 +225,18 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
       const { queries } = ctx.index!;
       const patent = await queries.getPatent(params.number.id);
       if (!patent) throw new ApiError(404, "PATENT_NOT_FOUND", `${params.number.number} is not registered on the ledger`, { number: params.number.number });
-      const [transfers, evaluations, implementation] = await Promise.all([
+      const [transfers, evaluations, implementation, licences, active, openLicence, pledges, latest, deals] = await Promise.all([
         queries.transfersOfPatent(patent.id),
         queries.evaluationsOfPatent(patent.id),
         reader().implementationOf(patent),
+        queries.licencesOfPatent(patent.id, { limit: DOSSIER_LIST }),
+        ctx.index!.store.keysWithPrefix(keys.activeLicencesOfPatentPrefix(patent.id)),
+        queries.getOpenLicence(patent.id),
+        queries.pledgesOfPatent(patent.id, { limit: DOSSIER_LIST }),
+        queries.latestValuation(patent.id),
+        queries.dealsOfPatent(patent.id, { limit: DOSSIER_LIST }),
       ]);
+      const total = licences.next === null ? licences.items.length : (await ctx.index!.store.keysWithPrefix(keys.licencesOfPatentPrefix(patent.id))).length;
       const today = reader().today();
       return {
         patent: patentView(patent),
@@ -185,6 +246,48 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
         pendingTransfer: transfers.find((t) => t.id === patent.pendingTransfer) ?? null,
         transfers: transfers.map(transferView),
         evaluations: evaluations.map(evaluationView),
+        licences: {
+          total,
+          inForce: active.length,
+          items: licences.items.map((l) => {
+            const v = licenceView(l);
+            return {
+              id: v.id,
+              licensee: v.licensee,
+              grantor: v.grantor,
+              kind: v.kind,
+              status: v.status,
+              open: v.open,
+              parentId: v.parentId,
+              startDate: v.startDate,
+              endDate: v.endDate,
+              ended: v.ended,
+              granted: v.granted,
+            };
+          }),
+          more: licences.next !== null,
+        },
+        openLicence: openLicence ? openLicenceView(openLicence) : null,
+        pledges: {
+          items: pledges.items.map((pl) => {
+            const v = pledgeView(pl);
+            return {
+              id: v.id,
+              pledgee: v.pledgee,
+              pledgors: v.pledgors,
+              securedAmount: v.securedAmount,
+              currency: v.currency,
+              termEndDate: v.termEndDate,
+              status: v.status,
+              portfolio: v.portfolio,
+              registrationDate: v.registrationDate,
+              patentStatus: pl.patents.find((x) => x.patentId === patent.id)?.status ?? "None",
+            };
+          }),
+          more: pledges.next !== null,
+        },
+        valuations: { latest: latest ? valuationView(latest) : null, count: latest ? Number(latest.index) + 1 : 0 },
+        equityDeals: { items: deals.items.map(dealView), more: deals.next !== null },
       };
     },
   });

@@ -1,7 +1,6 @@
 import { ApiFailure, getJson, url } from "../api";
 import { h, replace } from "../dom";
-import { blockStamp, emptyState, errorState, loading, notAvailable, party, table } from "../format";
-import { genericTable } from "../generic";
+import { blockStamp, emptyState, errorState, facts, loading, notAvailable, party, table } from "../format";
 import { formatNumber, t, tMaybe } from "../i18n";
 import { isAbort, type Page, type PageContext } from "../page";
 import type { BlockRef, TransferHistory } from "../types";
@@ -15,16 +14,48 @@ import { numberForm } from "./financing";
 const LICENCES = "/v1/audit/patents/{number}/licences";
 const TRANSFERS = "/v1/audit/patents/{number}/transfers";
 
+interface ChainPoint {
+  block: number;
+  logIndex: number;
+  txHash: string;
+}
+
+interface LicenceRow {
+  licence: {
+    id: string;
+    kind: string;
+    licensee: string;
+    status: string;
+    startDate: string;
+    endDate: string;
+    open: boolean;
+    filing: { reference: string } | null;
+    account: { paid: string; payments: number };
+  };
+  endedAt: ChainPoint | null;
+}
+
+interface LicenceFact extends ChainPoint {
+  contract: string;
+  event: string;
+  args: Record<string, unknown>;
+}
+
 interface LicenceHistory {
   block?: BlockRef;
-  items?: Record<string, unknown>[];
-  licences?: Record<string, unknown>[];
+  licences: LicenceRow[];
+  facts: LicenceFact[];
+  digest: { value: string; facts: number; command: string };
 }
 
 function csvLink(path: string, file: string): HTMLElement {
   return h("p", { class: "links" }, h("a", { href: url(path, { format: "csv" }), download: file, class: "button" }, t("audit.csv")));
 }
 
+const tx = (p: ChainPoint) => h("code", { class: "hash", title: p.txHash }, `${p.txHash.slice(0, 10)}…`);
+const where = (p: ChainPoint) => `${formatNumber(p.block)} / ${p.logIndex}`;
+
+/** The licence table, the timeline of facts in chain order and the report digest with the command that recomputes it. */
 async function licences(ctx: PageContext, number: string): Promise<HTMLElement> {
   const el = h("section", { "aria-labelledby": "licences-heading" }, h("h2", { id: "licences-heading" }, t("audit.licences")));
   if (!ctx.features.has(LICENCES)) {
@@ -33,10 +64,49 @@ async function licences(ctx: PageContext, number: string): Promise<HTMLElement> 
   }
   const path = `/v1/audit/patents/${encodeURIComponent(number)}/licences`;
   const history = await getJson<LicenceHistory>(path, { format: "json" }, ctx.signal);
-  const rows = history.items ?? history.licences ?? [];
+  if (history.facts.length === 0) {
+    el.append(csvLink(path, `${number}-licences.csv`), emptyState(t("audit.noneTitle"), t("audit.noneText")), blockStamp(history.block) ?? "");
+    return el;
+  }
   el.append(
     csvLink(path, `${number}-licences.csv`),
-    rows.length ? genericTable(t("audit.caption", { number }), rows) : emptyState(t("audit.noneTitle"), t("audit.noneText")),
+    table(
+      t("audit.caption", { number }),
+      [t("audit.licenceId"), t("audit.kind"), t("audit.licensee"), t("audit.term"), t("audit.status"), t("audit.filing"), t("audit.paid")],
+      history.licences.map(({ licence: l }) => [
+        l.id,
+        `${tMaybe("licenceKind.", l.kind)}${l.open ? ` (${t("audit.open")})` : ""}`,
+        party(l.licensee),
+        `${l.startDate} – ${l.endDate}`,
+        tMaybe("licenceStatus.", l.status),
+        l.filing?.reference ?? "—",
+        `${l.account.paid} (${formatNumber(l.account.payments)})`,
+      ]),
+      "licences",
+    ),
+    h("h3", { id: "licence-timeline-heading" }, t("audit.timeline")),
+    h(
+      "ol",
+      { class: "timeline licence-timeline", "aria-labelledby": "licence-timeline-heading" },
+      history.facts.map((f) =>
+        h(
+          "li",
+          null,
+          h("span", { class: "when" }, where(f)),
+          " ",
+          h("strong", null, tMaybe("licenceEvent.", f.event)),
+          f.args.licenceId !== undefined ? ` · ${t("audit.licenceId")} ${String(f.args.licenceId)}` : "",
+          f.args.amount !== undefined ? ` · ${String(f.args.amount)}` : "",
+          " ",
+          tx(f),
+        ),
+      ),
+    ),
+    facts([
+      [t("audit.digest"), h("code", { class: "hash digest" }, history.digest.value)],
+      [t("audit.recompute"), h("code", null, history.digest.command)],
+    ]),
+    h("p", { class: "note" }, t("audit.digestNote", { count: String(history.digest.facts) })),
     blockStamp(history.block) ?? "",
   );
   return el;
