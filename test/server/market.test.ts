@@ -205,6 +205,14 @@ describe("market API", () => {
       expect(await marketOfPatentView(g.ctx, g.ctx.index!.queries, "201910000001")).to.deep.equal({ listings: [], auctions: [] });
     });
 
+    it("puts the patent's listings and auctions in its dossier", async () => {
+      const res = await get(`/v1/patents/${MARKET.expired.toString()}`);
+      expect(res.status).to.equal(200);
+      const market = (res.body as { market: { listings: { status: string }[]; auctions: { kind: string; status: string }[] } }).market;
+      expect(market.listings.map((l) => l.status)).to.deep.equal(["Expired"]);
+      expect(market.auctions.map((a) => [a.kind, a.status])).to.deep.equal([["Disposal", "Unsold"]]);
+    });
+
     it("formats units with the token's decimals", () => {
       expect([decimalOf("5", 2), decimalOf("120000000", 2), decimalOf("0", 2), decimalOf("7", 0)]).to.deep.equal(["0.05", "1200000.00", "0.00", "7"]);
     });

@@ -9,6 +9,7 @@ import { DealSchema, dealView, LicenceSchema, licenceView, OpenLicenceSchema, op
 import { registerEvents } from "./events";
 import { registerMatch } from "./match";
 import { createReader, CursorError, DORMANT_YEARS, type Reader } from "../read";
+import { marketOfPatentView, PatentMarketSchema } from "../market-views";
 import {
   booleanParam,
   IPC_PREFIX,
@@ -59,7 +60,7 @@ const PledgeSummarySchema = PledgeSchema.pick({
   .extend({ patentStatus: z.string().describe("this patent's state in the pledge") })
   .meta({ id: "PledgeSummary" });
 
-/** The exchange's router: patent search, dossier and timeline (listings and auctions come with the market index). */
+/** The exchange's router: patent search, dossier and timeline (listings, auctions and venues: routes/market.ts). */
 
 export const SearchQuery = PageQuery.extend({
   ipc: z
@@ -138,7 +139,7 @@ export const DossierSchema = z
       .describe("pledges of the patent, every state"),
     valuations: z.object({ latest: ValuationSchema.nullable(), count: z.number().int() }),
     equityDeals: z.object({ items: z.array(DealSchema).describe(`the first ${DOSSIER_LIST} deals by id`), more: z.boolean() }),
-    // ---- market (listings, auctions): RESERVED for the market index (server/api/routes/market.ts); add its fields here, after the rights
+    market: PatentMarketSchema.describe("listings and auctions of the patent on every venue, open and past, oldest first"),
   })
   .meta({ id: "Dossier", description: "Everything the ledger's index knows about one patent." });
 
@@ -216,7 +217,7 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
     summary: "A patent's dossier",
     description:
       "Owner, status, dates, inventory, locks, transfers, market evaluations and its implementation record; its licences (active and ended), " +
-      "open-licence declaration, pledges, valuations (latest and count) and equity deals.",
+      "open-licence declaration, pledges, valuations (latest and count) and equity deals; its listings and auctions on every venue.",
     params: NumberParams,
     response: DossierSchema,
     errors: { 400: ["BAD_REQUEST", "INVALID_PATENT_NUMBER"], 404: ["PATENT_NOT_FOUND"] },
@@ -225,7 +226,7 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
       const { queries } = ctx.index!;
       const patent = await queries.getPatent(params.number.id);
       if (!patent) throw new ApiError(404, "PATENT_NOT_FOUND", `${params.number.number} is not registered on the ledger`, { number: params.number.number });
-      const [transfers, evaluations, implementation, licences, active, openLicence, pledges, latest, deals] = await Promise.all([
+      const [transfers, evaluations, implementation, licences, active, openLicence, pledges, latest, deals, market] = await Promise.all([
         queries.transfersOfPatent(patent.id),
         queries.evaluationsOfPatent(patent.id),
         reader().implementationOf(patent),
@@ -235,6 +236,7 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
         queries.pledgesOfPatent(patent.id, { limit: DOSSIER_LIST }),
         queries.latestValuation(patent.id),
         queries.dealsOfPatent(patent.id, { limit: DOSSIER_LIST }),
+        marketOfPatentView(ctx, queries, patent.id),
       ]);
       const total = licences.next === null ? licences.items.length : (await ctx.index!.store.keysWithPrefix(keys.licencesOfPatentPrefix(patent.id))).length;
       const today = reader().today();
@@ -288,6 +290,7 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
         },
         valuations: { latest: latest ? valuationView(latest) : null, count: latest ? Number(latest.index) + 1 : 0 },
         equityDeals: { items: deals.items.map(dealView), more: deals.next !== null },
+        market,
       };
     },
   });
