@@ -8,7 +8,6 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 
 import {IExchange} from "../interfaces/IExchange.sol";
@@ -123,13 +122,13 @@ contract Exchange is
         if (params.price == 0) revert ExchangeZeroPrice();
         if (params.expiry <= block.timestamp) revert ExchangeBadExpiry(params.expiry, block.timestamp);
         uint256 patentId = params.patentId;
-        address owner = IERC721(address(registry)).ownerOf(patentId);
-        if (msg.sender != owner) revert ExchangeNotOwner(patentId, msg.sender, owner);
         uint256 sequence = ((uint256(_listings[patentId]) & SEQUENCE_MASK) >> 8) + 1;
         if (sequence == LISTINGS_PER_PATENT) revert ExchangeTooManyListings(patentId);
         listingId = patentId * LISTINGS_PER_PATENT + sequence;
-        // The registry's lock first: it warms the access manager that the venue check reads next.
-        registry.lock(patentId, LOCK_LISTED, Act.List, address(0));
+        // The registry's lock first: it returns the owner (no separate ownerOf call) and warms the access manager
+        // that the venue check reads next. A caller who is not the owner reverts here, undoing the lock.
+        (, address owner) = registry.lock(patentId, LOCK_LISTED, Act.List, address(0));
+        if (msg.sender != owner) revert ExchangeNotOwner(patentId, msg.sender, owner);
         if (params.broker != address(0)) {
             // accredited by the venue, which had to be open to accredit it (the trade re-checks the venue)
             _brokerShare(params.venue, params.broker);

@@ -58,7 +58,7 @@ contract TestLockModule is IEncumbranceGuard, ITransferObserver {
         external
         returns (address to)
     {
-        to = REGISTRY.lock(patentId, lockBit, what, counterparty);
+        (to,) = REGISTRY.lock(patentId, lockBit, what, counterparty);
         emit ActAuthorised(patentId, what, to);
     }
 
