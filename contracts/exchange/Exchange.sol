@@ -41,10 +41,11 @@ import {
 /// of `keccak256(abi.encode(listing))`, the patent's listing sequence number (bits 8-23, which makes the listing
 /// id without a global counter) and flags (bits 0-3 the status, bits 4-5 what the guard must know: sale,
 /// exclusive/sole licence, non-exclusive licence). The full terms are emitted in `Listed` and passed back as
-/// calldata; the 232-bit hash binds them. A listing measures 97,270-97,616 gas (target 100,000; Molecule's
+/// calldata; the 232-bit hash binds them. A listing measures 98,538-98,884 gas (target 100,000; Molecule's
 /// IP-NFT marketplace ~149,000); storing the terms field by field would cost about seven more new slots
-/// (~150,000 gas), and a global listing counter 5,000 more. The listing checks the venue's role only (the fee
-/// and brokers' shares are read at the trade). The slot is keyed by the patent: the one LOCK_LISTED bit
+/// (~150,000 gas), and a global listing counter 5,000 more. The owner check uses the owner the registry's
+/// `lock` returns (no separate `ownerOf` call). The listing checks the venue's role only (the fee and brokers'
+/// shares are read at the trade). The slot is keyed by the patent: the one LOCK_LISTED bit
 /// allows one open listing per patent anyway, and re-listing a patent rewrites a non-zero word (cheaper). Ended
 /// listings keep their final status until the patent is listed again; their history is in the events.
 /// On-chain offers are one word each in the same way. Patent sales awaiting registration keep their escrow in

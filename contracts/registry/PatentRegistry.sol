@@ -44,8 +44,8 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     /// @dev The module holding a lock bit and how many patents carry the bit, in one slot: `lock` and `unlock`
     /// read the module to check their caller, so the count they keep costs a warm write, not a second slot.
-    /// At most one count per patent and patent ids are below 2^64 (`PatentRegistration.number`): the count
-    /// cannot reach 2^96.
+    /// Each patent adds at most one to a bit's count and patent ids are below 2^64 (`PatentRegistration.number`
+    /// is a uint64): the count cannot reach 2^96.
     struct LockHolder {
         address module;
         uint96 count;
@@ -236,7 +236,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         restricted
         returns (address proceedsTo)
     {
-        return _authorise(patentId, _existingCopy(patentId), act, counterparty);
+        return _authorise(patentId, act, counterparty, 0);
     }
 
     /// @inheritdoc IPatentRegistry
@@ -246,9 +246,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         returns (address proceedsTo, address owner)
     {
         LockHolder storage holder = _heldByCaller(lockBit);
-        Patent memory p = _existingCopy(patentId);
-        if (p.locks & (1 << lockBit) != 0) revert PatentRegistryAlreadyLocked(patentId, lockBit);
-        proceedsTo = _authorise(patentId, p, act, counterparty);
+        proceedsTo = _authorise(patentId, act, counterparty, lockBit);
         // Read again after the guards: one of them may have called back into the registry.
         Patent storage stored = _patents[patentId];
         owner = stored.owner;
@@ -262,8 +260,9 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     /// @inheritdoc IPatentRegistry
     function unlock(uint256 patentId, uint8 lockBit) external restricted {
         LockHolder storage holder = _heldByCaller(lockBit);
-        Patent storage p = _existing(patentId);
-        uint16 locks = p.locks;
+        Patent storage p = _patents[patentId];
+        (address owner, uint16 locks) = (p.owner, p.locks); // one read of the slot
+        if (owner == address(0)) revert PatentRegistryUnknownPatent(patentId);
         if (locks & (1 << lockBit) == 0) revert PatentRegistryNotLocked(patentId, lockBit);
         p.locks = locks & ~uint16(1 << lockBit);
         unchecked {
@@ -293,13 +292,14 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     }
 
     /// @inheritdoc IPatentRegistry
-    function legalStatus(uint256 patentId) public view returns (LegalStatus) {
-        return _legalStatus(_existingCopy(patentId));
+    function legalStatus(uint256 patentId) public view returns (LegalStatus status) {
+        (status,) = _standing(patentId);
     }
 
     /// @inheritdoc IPatentRegistry
     function expiryDay(uint256 patentId) external view returns (uint32) {
-        return _expiryDay(_existingCopy(patentId));
+        Patent storage p = _existing(patentId);
+        return _expiryDay(p.kind, p.filingDay);
     }
 
     /// @inheritdoc IPatentRegistry
@@ -445,7 +445,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         TransferStatus status
     ) private returns (uint256 transferId) {
         if (to == address(0) || to == from) revert PatentRegistryInvalidCounterparty(patentId, to);
-        _authorise(patentId, _existingCopy(patentId), Act.Transfer, to);
+        _authorise(patentId, Act.Transfer, to, 0);
         transferId = ++_transferCount;
         _transfers[transferId] = StoredTransfer({
             from: from,
@@ -485,15 +485,16 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     }
 
     /// @dev The one rule: an act needs a patent in force and the consent of every other lock's guard.
-    /// `p` is the patent's record as read once by the caller (the patent exists).
-    function _authorise(uint256 patentId, Patent memory p, Act act, address counterparty)
+    /// `lockBit`, unless zero (the registry's own bit, never set through `lock`), is the bit the caller is about to
+    /// set: it must not be set already.
+    function _authorise(uint256 patentId, Act act, address counterparty, uint8 lockBit)
         private
         returns (address proceedsTo)
     {
-        LegalStatus status = _legalStatus(p);
+        (LegalStatus status, uint16 locks) = _standing(patentId);
+        if (lockBit != 0 && locks & (1 << lockBit) != 0) revert PatentRegistryAlreadyLocked(patentId, lockBit);
         bool inForce = status == LegalStatus.Valid || (act == Act.Transfer && status == LegalStatus.UnderInvalidation);
         if (!inForce) revert PatentRegistryPatentNotActionable(patentId, act, status);
-        uint16 locks = p.locks;
         if (locks & (1 << LOCK_TRANSFER_PENDING) != 0) {
             revert PatentRegistryTransferPending(patentId, _pendingTransfer[patentId]);
         }
@@ -506,19 +507,26 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         }
     }
 
-    /// @dev Invalidated stands; otherwise the patent is Expired from its expiry day on.
-    function _legalStatus(Patent memory p) private view returns (LegalStatus) {
-        LegalStatus stored = p.status;
-        if (stored == LegalStatus.Invalidated) return stored;
-        return CalendarDays.today() >= _expiryDay(p) ? LegalStatus.Expired : stored;
+    /// @dev A registered patent's legal status and lock mask, from one read of its slot. Invalidated stands;
+    /// otherwise the patent is Expired from its expiry day on.
+    function _standing(uint256 patentId) private view returns (LegalStatus status, uint16 locks) {
+        Patent storage p = _patents[patentId];
+        address owner;
+        PatentKind kind;
+        uint32 filingDay;
+        (owner, status, kind, filingDay, locks) = (p.owner, p.status, p.kind, p.filingDay, p.locks);
+        if (owner == address(0)) revert PatentRegistryUnknownPatent(patentId);
+        if (status != LegalStatus.Invalidated && CalendarDays.today() >= _expiryDay(kind, filingDay)) {
+            status = LegalStatus.Expired;
+        }
     }
 
-    function _expiryDay(Patent memory p) private pure returns (uint32) {
+    function _expiryDay(PatentKind kind, uint32 filingDay) private pure returns (uint32) {
         uint256 term;
-        if (p.kind == PatentKind.Invention) term = 20;
-        else if (p.kind == PatentKind.UtilityModel) term = 10;
-        else term = p.filingDay >= DESIGN_TERM_CHANGE_DAY ? 15 : 10;
-        return uint32(CalendarDays.addYears(p.filingDay, term));
+        if (kind == PatentKind.Invention) term = 20;
+        else if (kind == PatentKind.UtilityModel) term = 10;
+        else term = filingDay >= DESIGN_TERM_CHANGE_DAY ? 15 : 10;
+        return uint32(CalendarDays.addYears(filingDay, term));
     }
 
     function _agreedTransfer(uint256 transferId) private view returns (StoredTransfer storage t) {
@@ -533,14 +541,6 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
 
     function _existing(uint256 patentId) private view returns (Patent storage p) {
         p = _patents[patentId];
-        if (p.owner == address(0)) revert PatentRegistryUnknownPatent(patentId);
-    }
-
-    /// @dev The patent's one slot, read once, for the paths that look at several of its fields.
-    function _existingCopy(uint256 patentId) private view returns (Patent memory p) {
-        Patent storage s = _patents[patentId];
-        (p.owner, p.kind, p.status, p.locks, p.filingDay, p.grantDay) =
-            (s.owner, s.kind, s.status, s.locks, s.filingDay, s.grantDay);
         if (p.owner == address(0)) revert PatentRegistryUnknownPatent(patentId);
     }
 
