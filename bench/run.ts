@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -16,6 +16,8 @@ import { benchIndexer, type IndexerBenchRow } from "./indexer";
  * bench/results/gas.json (keys `indexer` and `api` for those figures) and bench/results/report.md and prints
  * the tables. Gas is deterministic: the numbers are exact. The other figures are timings (medians over --runs,
  * with their range) and depend on the machine and its load, which the report states.
+ * With --no-indexer the indexer section of the previous gas.json is kept, and the report says it is from an
+ * earlier run (the API section is left out with --no-api).
  */
 
 /** Targets of issue 5: end-to-end events per second by node, and time from start to serving. */
@@ -112,6 +114,14 @@ async function runIndexerBench(events: number, runs: number): Promise<IndexerSec
   return { events, runs, loadAverage, targets: INDEXER_TARGETS, rows };
 }
 
+/** The indexer section of the results already written, if any (kept by a gas-only run). */
+function previousIndexer(): IndexerSection | null {
+  const file = path.join(RESULTS_DIR, "gas.json");
+  if (!existsSync(file)) return null;
+  const previous = JSON.parse(readFileSync(file, "utf8")) as { indexer?: IndexerSection };
+  return previous.indexer ?? null;
+}
+
 async function main(): Promise<void> {
   const opts = new Command("bench")
     .option("--events <n>", "events the indexer bench fills each chain with (the issue's figure: 100000)", positive, 20_000)
@@ -143,7 +153,7 @@ async function main(): Promise<void> {
 
   const table = markdownTable(rows);
   const failed = rows.filter((r) => r.pass === false);
-  const indexer = opts.indexer ? await runIndexerBench(opts.events, opts.runs) : null;
+  const indexer = opts.indexer ? await runIndexerBench(opts.events, opts.runs) : previousIndexer();
   const api = opts.api
     ? await benchApi({ patents: opts.patents, runs: opts.runs, duration: opts.duration, connections: opts.connections, log: (line) => console.log(`api: ${line}`) })
     : null;
@@ -159,7 +169,8 @@ async function main(): Promise<void> {
         `Produced by \`npm run bench\` (bench/indexer.ts) with ${fmt(indexer.events)} registry events per chain, medians of ${indexer.runs} run(s); ` +
           `one-minute load average ${indexer.loadAverage} on this 2-core machine when it started. End to end: \`scripts/gateway.ts rebuild\` as a new ` +
           "process, from spawn to fully indexed and exit. Start to serving: the gateway (server/main.ts) as a new process on an empty index, " +
-          "from spawn to its first answer to GET /v1/health, while the backfill runs. `npm run bench -- --events 100000 --runs 3` gives the issue's figure.",
+          "from spawn to its first answer to GET /v1/health, while the backfill runs. `npm run bench -- --events 100000 --runs 3` gives the issue's figure." +
+          (opts.indexer ? "" : " These figures are from an earlier run: the last run measured gas only (`--no-indexer`)."),
         "",
         indexerTable(indexer),
         "",
@@ -184,7 +195,7 @@ async function main(): Promise<void> {
   writeAtomically(path.join(RESULTS_DIR, "report.md"), report);
   console.log(table);
   console.log(failed.length === 0 ? "\nEvery gas target is met." : `\n${failed.length} gas target(s) missed.`);
-  if (indexer) console.log(`\n${indexerTable(indexer)}`);
+  if (indexer && opts.indexer) console.log(`\n${indexerTable(indexer)}`);
   if (api) console.log(`\n${apiReport(api)}`);
   console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_DIR)}/gas.json and report.md`);
 }

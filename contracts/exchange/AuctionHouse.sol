@@ -146,7 +146,7 @@ contract AuctionHouse is
         a.reserve = terms.reserve;
         _activeAuction[patentId] = auctionId;
         // A pledged patent: the pledgee's consent to the listing names where the net proceeds go.
-        a.proceedsTo = REGISTRY.lock(patentId, LOCK_AUCTION, Act.List, address(0));
+        (a.proceedsTo,) = REGISTRY.lock(patentId, LOCK_AUCTION, Act.List, address(0));
         emit AuctionCreated(auctionId, patentId, owner, a);
     }
 

@@ -8,7 +8,6 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 
 import {IExchange} from "../interfaces/IExchange.sol";
@@ -42,10 +41,11 @@ import {
 /// of `keccak256(abi.encode(listing))`, the patent's listing sequence number (bits 8-23, which makes the listing
 /// id without a global counter) and flags (bits 0-3 the status, bits 4-5 what the guard must know: sale,
 /// exclusive/sole licence, non-exclusive licence). The full terms are emitted in `Listed` and passed back as
-/// calldata; the 232-bit hash binds them. A listing measures 97,270-97,616 gas (target 100,000; Molecule's
+/// calldata; the 232-bit hash binds them. A listing measures 98,538-98,884 gas (target 100,000; Molecule's
 /// IP-NFT marketplace ~149,000); storing the terms field by field would cost about seven more new slots
-/// (~150,000 gas), and a global listing counter 5,000 more. The listing checks the venue's role only (the fee
-/// and brokers' shares are read at the trade). The slot is keyed by the patent: the one LOCK_LISTED bit
+/// (~150,000 gas), and a global listing counter 5,000 more. The owner check uses the owner the registry's
+/// `lock` returns (no separate `ownerOf` call). The listing checks the venue's role only (the fee and brokers'
+/// shares are read at the trade). The slot is keyed by the patent: the one LOCK_LISTED bit
 /// allows one open listing per patent anyway, and re-listing a patent rewrites a non-zero word (cheaper). Ended
 /// listings keep their final status until the patent is listed again; their history is in the events.
 /// On-chain offers are one word each in the same way. Patent sales awaiting registration keep their escrow in
@@ -123,13 +123,13 @@ contract Exchange is
         if (params.price == 0) revert ExchangeZeroPrice();
         if (params.expiry <= block.timestamp) revert ExchangeBadExpiry(params.expiry, block.timestamp);
         uint256 patentId = params.patentId;
-        address owner = IERC721(address(registry)).ownerOf(patentId);
-        if (msg.sender != owner) revert ExchangeNotOwner(patentId, msg.sender, owner);
         uint256 sequence = ((uint256(_listings[patentId]) & SEQUENCE_MASK) >> 8) + 1;
         if (sequence == LISTINGS_PER_PATENT) revert ExchangeTooManyListings(patentId);
         listingId = patentId * LISTINGS_PER_PATENT + sequence;
-        // The registry's lock first: it warms the access manager that the venue check reads next.
-        registry.lock(patentId, LOCK_LISTED, Act.List, address(0));
+        // The registry's lock first: it returns the owner (no separate ownerOf call) and warms the access manager
+        // that the venue check reads next. A caller who is not the owner reverts here, undoing the lock.
+        (, address owner) = registry.lock(patentId, LOCK_LISTED, Act.List, address(0));
+        if (msg.sender != owner) revert ExchangeNotOwner(patentId, msg.sender, owner);
         if (params.broker != address(0)) {
             // accredited by the venue, which had to be open to accredit it (the trade re-checks the venue)
             _brokerShare(params.venue, params.broker);

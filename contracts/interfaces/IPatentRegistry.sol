@@ -97,7 +97,7 @@ interface IPatentRegistry {
     error PatentRegistryLockBitOutOfRange(uint8 lockBit);
     error PatentRegistryNotLockModule(uint8 lockBit, address caller, address module);
     /// @notice `count` patents still carry the lock bit: its module cannot change until they are unlocked.
-    error PatentRegistryLockBitInUse(uint8 lockBit, uint32 count);
+    error PatentRegistryLockBitInUse(uint8 lockBit, uint256 count);
     error PatentRegistryAlreadyLocked(uint256 patentId, uint8 lockBit);
     error PatentRegistryNotLocked(uint256 patentId, uint8 lockBit);
     error PatentRegistryEmptyReason();
@@ -152,8 +152,12 @@ interface IPatentRegistry {
     /// on it, other than the caller's own, must permit it. Returns where proceeds must go (zero: owner).
     function authoriseAct(uint256 patentId, Act act, address counterparty) external returns (address proceedsTo);
 
-    /// @notice Sets the caller's lock bit after authorising `act` (the caller must hold the bit).
-    function lock(uint256 patentId, uint8 lockBit, Act act, address counterparty) external returns (address proceedsTo);
+    /// @notice Sets the caller's lock bit after authorising `act` (the caller must hold the bit). Returns where
+    /// proceeds must go (zero: the owner) and the patent's owner, so that a module acting for the owner checks
+    /// its caller without a second call (the lock is undone with the caller's revert).
+    function lock(uint256 patentId, uint8 lockBit, Act act, address counterparty)
+        external
+        returns (address proceedsTo, address owner);
 
     /// @notice Clears the caller's lock bit.
     function unlock(uint256 patentId, uint8 lockBit) external;
@@ -173,7 +177,7 @@ interface IPatentRegistry {
 
     function isLocked(uint256 patentId, uint8 lockBit) external view returns (bool);
     /// @notice How many patents carry `lockBit` now (the registry's own transfer-pending bit is not counted).
-    function lockCount(uint8 lockBit) external view returns (uint32);
+    function lockCount(uint8 lockBit) external view returns (uint256);
 
     function lockModule(uint8 lockBit) external view returns (address);
 

@@ -42,6 +42,15 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         bytes32 contractHash;
     }
 
+    /// @dev The module holding a lock bit and how many patents carry the bit, in one slot: `lock` and `unlock`
+    /// read the module to check their caller, so the count they keep costs a warm write, not a second slot.
+    /// Each patent adds at most one to a bit's count and patent ids are below 2^64 (`PatentRegistration.number`
+    /// is a uint64): the count cannot reach 2^96.
+    struct LockHolder {
+        address module;
+        uint96 count;
+    }
+
     /// @notice Most records in one `registerBatch` call.
     uint256 public constant MAX_BATCH = 200;
     /// @notice Most IPC codes on one patent.
@@ -54,16 +63,16 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     mapping(uint256 patentId => uint256 transferId) private _pendingTransfer;
     mapping(uint64 commitment => bytes32 root) private _commitments;
     mapping(address holder => uint256 count) private _holdings;
-    address[16] private _lockModules; // indexed by lock bit, 0..LOCK_MAX_BIT
-    /// @dev How many patents carry each module's lock bit: a bit in use cannot change module.
-    uint32[16] private _lockCounts;
+    /// @dev Indexed by lock bit, 0..LOCK_MAX_BIT. A bit that patents carry cannot change module. The registry's
+    /// own bit (LOCK_TRANSFER_PENDING) is not counted.
+    LockHolder[16] private _lockModules;
     uint256 private _transferCount;
     uint256 private _evaluationCount;
     /// @dev patentId + 1 of the registered transfer now moving its token; the only way past `_update`.
     uint256 private transient _registeredMove;
 
     constructor(address authority) ERC721("Tianfu Patent Right", "TFPAT") AccessManaged(authority) {
-        _lockModules[LOCK_TRANSFER_PENDING] = address(this);
+        _lockModules[LOCK_TRANSFER_PENDING].module = address(this);
         emit LockModuleSet(LOCK_TRANSFER_PENDING, address(this));
     }
 
@@ -227,31 +236,39 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         restricted
         returns (address proceedsTo)
     {
-        return _authorise(patentId, act, counterparty);
+        return _authorise(patentId, act, counterparty, 0);
     }
 
     /// @inheritdoc IPatentRegistry
     function lock(uint256 patentId, uint8 lockBit, Act act, address counterparty)
         external
         restricted
-        returns (address proceedsTo)
+        returns (address proceedsTo, address owner)
     {
-        _checkLockModule(lockBit);
-        Patent storage p = _existing(patentId);
-        if (p.locks & (1 << lockBit) != 0) revert PatentRegistryAlreadyLocked(patentId, lockBit);
-        proceedsTo = _authorise(patentId, act, counterparty);
-        p.locks |= uint16(1 << lockBit);
-        ++_lockCounts[lockBit];
+        LockHolder storage holder = _heldByCaller(lockBit);
+        proceedsTo = _authorise(patentId, act, counterparty, lockBit);
+        // Read again after the guards: one of them may have called back into the registry.
+        Patent storage stored = _patents[patentId];
+        owner = stored.owner;
+        stored.locks |= uint16(1 << lockBit);
+        unchecked {
+            ++holder.count; // below 2^64 (see LockHolder)
+        }
         emit PatentLocked(patentId, lockBit, msg.sender);
     }
 
     /// @inheritdoc IPatentRegistry
     function unlock(uint256 patentId, uint8 lockBit) external restricted {
-        _checkLockModule(lockBit);
-        Patent storage p = _existing(patentId);
-        if (p.locks & (1 << lockBit) == 0) revert PatentRegistryNotLocked(patentId, lockBit);
-        p.locks &= ~uint16(1 << lockBit);
-        --_lockCounts[lockBit];
+        LockHolder storage holder = _heldByCaller(lockBit);
+        Patent storage p = _patents[patentId];
+        (address owner, uint16 locks) = (p.owner, p.locks); // one read of the slot
+        if (owner == address(0)) revert PatentRegistryUnknownPatent(patentId);
+        if (locks & (1 << lockBit) == 0) revert PatentRegistryNotLocked(patentId, lockBit);
+        p.locks = locks & ~uint16(1 << lockBit);
+        unchecked {
+            // The count is the number of patents carrying the bit, and this one did: it is at least one.
+            --holder.count;
+        }
         emit PatentUnlocked(patentId, lockBit, msg.sender);
     }
 
@@ -260,9 +277,10 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         if (lockBit == LOCK_TRANSFER_PENDING || lockBit > LOCK_MAX_BIT) {
             revert PatentRegistryLockBitOutOfRange(lockBit);
         }
-        uint32 inUse = _lockCounts[lockBit];
+        LockHolder storage holder = _lockModules[lockBit];
+        uint256 inUse = holder.count;
         if (inUse != 0) revert PatentRegistryLockBitInUse(lockBit, inUse);
-        _lockModules[lockBit] = module;
+        holder.module = module;
         emit LockModuleSet(lockBit, module);
     }
 
@@ -274,20 +292,14 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     }
 
     /// @inheritdoc IPatentRegistry
-    function legalStatus(uint256 patentId) public view returns (LegalStatus) {
-        LegalStatus stored = _existing(patentId).status;
-        if (stored == LegalStatus.Invalidated) return stored;
-        return CalendarDays.today() >= expiryDay(patentId) ? LegalStatus.Expired : stored;
+    function legalStatus(uint256 patentId) public view returns (LegalStatus status) {
+        (status,) = _standing(patentId);
     }
 
     /// @inheritdoc IPatentRegistry
-    function expiryDay(uint256 patentId) public view returns (uint32) {
+    function expiryDay(uint256 patentId) external view returns (uint32) {
         Patent storage p = _existing(patentId);
-        uint256 term;
-        if (p.kind == PatentKind.Invention) term = 20;
-        else if (p.kind == PatentKind.UtilityModel) term = 10;
-        else term = p.filingDay >= DESIGN_TERM_CHANGE_DAY ? 15 : 10;
-        return uint32(CalendarDays.addYears(p.filingDay, term));
+        return _expiryDay(p.kind, p.filingDay);
     }
 
     /// @inheritdoc IPatentRegistry
@@ -298,13 +310,13 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     /// @inheritdoc IPatentRegistry
     function lockModule(uint8 lockBit) external view returns (address) {
         if (lockBit > LOCK_MAX_BIT) revert PatentRegistryLockBitOutOfRange(lockBit);
-        return _lockModules[lockBit];
+        return _lockModules[lockBit].module;
     }
 
     /// @inheritdoc IPatentRegistry
-    function lockCount(uint8 lockBit) external view returns (uint32) {
+    function lockCount(uint8 lockBit) external view returns (uint256) {
         if (lockBit > LOCK_MAX_BIT) revert PatentRegistryLockBitOutOfRange(lockBit);
-        return _lockCounts[lockBit];
+        return _lockModules[lockBit].count;
     }
 
     /// @inheritdoc IPatentRegistry
@@ -433,7 +445,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         TransferStatus status
     ) private returns (uint256 transferId) {
         if (to == address(0) || to == from) revert PatentRegistryInvalidCounterparty(patentId, to);
-        _authorise(patentId, Act.Transfer, to);
+        _authorise(patentId, Act.Transfer, to, 0);
         transferId = ++_transferCount;
         _transfers[transferId] = StoredTransfer({
             from: from,
@@ -460,7 +472,7 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     ) private {
         for (uint8 bit = 1; remaining >> bit != 0; ++bit) {
             if (remaining & (1 << bit) != 0) {
-                IEncumbranceGuard(_lockModules[bit]).onPatentTransferred(patentId, from, to);
+                IEncumbranceGuard(_lockModules[bit].module).onPatentTransferred(patentId, from, to);
             }
         }
         if (initiator != address(0)) ITransferObserver(initiator).onTransferRegistered(transferId, patentId);
@@ -473,21 +485,48 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
     }
 
     /// @dev The one rule: an act needs a patent in force and the consent of every other lock's guard.
-    function _authorise(uint256 patentId, Act act, address counterparty) private returns (address proceedsTo) {
-        LegalStatus status = legalStatus(patentId);
+    /// `lockBit`, unless zero (the registry's own bit, never set through `lock`), is the bit the caller is about to
+    /// set: it must not be set already.
+    function _authorise(uint256 patentId, Act act, address counterparty, uint8 lockBit)
+        private
+        returns (address proceedsTo)
+    {
+        (LegalStatus status, uint16 locks) = _standing(patentId);
+        if (lockBit != 0 && locks & (1 << lockBit) != 0) revert PatentRegistryAlreadyLocked(patentId, lockBit);
         bool inForce = status == LegalStatus.Valid || (act == Act.Transfer && status == LegalStatus.UnderInvalidation);
         if (!inForce) revert PatentRegistryPatentNotActionable(patentId, act, status);
-        uint16 locks = _patents[patentId].locks;
         if (locks & (1 << LOCK_TRANSFER_PENDING) != 0) {
             revert PatentRegistryTransferPending(patentId, _pendingTransfer[patentId]);
         }
         for (uint8 bit = 1; locks >> bit != 0; ++bit) {
             if (locks & (1 << bit) == 0) continue;
-            address guard = _lockModules[bit];
+            address guard = _lockModules[bit].module;
             if (guard == msg.sender) continue;
             address to = IEncumbranceGuard(guard).authorise(patentId, act, counterparty, msg.sender);
             if (to != address(0)) proceedsTo = to;
         }
+    }
+
+    /// @dev A registered patent's legal status and lock mask, from one read of its slot. Invalidated stands;
+    /// otherwise the patent is Expired from its expiry day on.
+    function _standing(uint256 patentId) private view returns (LegalStatus status, uint16 locks) {
+        Patent storage p = _patents[patentId];
+        address owner;
+        PatentKind kind;
+        uint32 filingDay;
+        (owner, status, kind, filingDay, locks) = (p.owner, p.status, p.kind, p.filingDay, p.locks);
+        if (owner == address(0)) revert PatentRegistryUnknownPatent(patentId);
+        if (status != LegalStatus.Invalidated && CalendarDays.today() >= _expiryDay(kind, filingDay)) {
+            status = LegalStatus.Expired;
+        }
+    }
+
+    function _expiryDay(PatentKind kind, uint32 filingDay) private pure returns (uint32) {
+        uint256 term;
+        if (kind == PatentKind.Invention) term = 20;
+        else if (kind == PatentKind.UtilityModel) term = 10;
+        else term = filingDay >= DESIGN_TERM_CHANGE_DAY ? 15 : 10;
+        return uint32(CalendarDays.addYears(filingDay, term));
     }
 
     function _agreedTransfer(uint256 transferId) private view returns (StoredTransfer storage t) {
@@ -505,9 +544,11 @@ contract PatentRegistry is IPatentRegistry, ERC721, AccessManaged {
         if (p.owner == address(0)) revert PatentRegistryUnknownPatent(patentId);
     }
 
-    function _checkLockModule(uint8 lockBit) private view {
+    /// @dev The slot of a lock bit whose module must be the caller.
+    function _heldByCaller(uint8 lockBit) private view returns (LockHolder storage holder) {
         if (lockBit > LOCK_MAX_BIT) revert PatentRegistryLockBitOutOfRange(lockBit);
-        address module = _lockModules[lockBit];
+        holder = _lockModules[lockBit];
+        address module = holder.module;
         if (msg.sender != module) revert PatentRegistryNotLockModule(lockBit, msg.sender, module);
     }
 

@@ -20,6 +20,8 @@ contract TestLockModule is IEncumbranceGuard, ITransferObserver {
     event TransferRefusedSeen(uint256 indexed transferId, uint256 indexed patentId);
     /// @notice This module acted through the registry and was answered with `proceedsTo`.
     event ActAuthorised(uint256 indexed patentId, Act act, address proceedsTo);
+    /// @notice The registry's answer to this module's lock: where proceeds go and the patent's owner.
+    event LockAnswered(uint256 indexed patentId, address proceedsTo, address owner);
     /// @notice This module agreed a transfer.
     event TransferAgreedBy(uint256 indexed transferId, uint256 indexed patentId, address to);
     /// @notice The guard's answer was configured.
@@ -36,6 +38,10 @@ contract TestLockModule is IEncumbranceGuard, ITransferObserver {
     uint256 public transferredSeen;
     uint256 public registeredSeen;
     uint256 public refusedSeen;
+    /// @dev A call back into the registry the guard makes once, the next time it is asked (see `unlockOnAuthorise`).
+    TestLockModule private _callbackVia;
+    uint256 private _callbackPatent;
+    uint8 private _callbackBit;
 
     constructor(IPatentRegistry registry_) {
         REGISTRY = registry_;
@@ -53,13 +59,21 @@ contract TestLockModule is IEncumbranceGuard, ITransferObserver {
         emit PolicySet(permit_, proceedsTo_);
     }
 
+    /// @notice The next time this guard is asked to authorise, it first has `via` unlock `lockBit` of `patentId`:
+    /// a guard calling back into the registry in the middle of another module's `lock`.
+    function unlockOnAuthorise(TestLockModule via, uint256 patentId, uint8 lockBit) external {
+        (_callbackVia, _callbackPatent, _callbackBit) = (via, patentId, lockBit);
+    }
+
     /// @notice Sets `lockBit` on a patent through the REGISTRY.
     function lockPatent(uint256 patentId, uint8 lockBit, Act what, address counterparty)
         external
         returns (address to)
     {
-        to = REGISTRY.lock(patentId, lockBit, what, counterparty);
+        address owner;
+        (to, owner) = REGISTRY.lock(patentId, lockBit, what, counterparty);
         emit ActAuthorised(patentId, what, to);
+        emit LockAnswered(patentId, to, owner);
     }
 
     /// @notice Clears `lockBit` on a patent through the REGISTRY.
@@ -86,6 +100,11 @@ contract TestLockModule is IEncumbranceGuard, ITransferObserver {
         returns (address)
     {
         if (!permit) revert TestLockModuleRefused(patentId, what, counterparty, initiator);
+        TestLockModule via = _callbackVia;
+        if (address(via) != address(0)) {
+            delete _callbackVia;
+            via.unlockPatent(_callbackPatent, _callbackBit);
+        }
         emit AuthoriseAsked(patentId, what, counterparty, initiator);
         return proceedsTo;
     }

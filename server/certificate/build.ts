@@ -2,7 +2,7 @@ import { getAddress, toBeHex } from "ethers";
 import { parseCnipaNumber } from "../chain/cnipa";
 import { headerFromRpcBlock } from "./header";
 import { readFacts, type SlotReader } from "./facts";
-import { LAYOUT, LOCK_PLEDGED } from "./layout";
+import { field, LAYOUT, LOCK_PLEDGED } from "./layout";
 import { CERTIFICATE_FORMAT, CONTRACT_ROLES, type AccountProof, type Certificate, type ContractRole } from "./format";
 import { verifyCertificate } from "./verify";
 
@@ -64,7 +64,8 @@ export async function buildCertificate(rpc: RpcSender, options: BuildOptions): P
   const storageAt = async (address: string, slot: bigint): Promise<bigint> =>
     BigInt((await rpc.send("eth_getStorageAt", [address, slotHex(slot), at])) as string);
   // Pledges is the module the registry names for the PLEDGED bit (the facts read that slot again, proven).
-  const pledgeModule = await storageAt(addresses.registry!, LAYOUT.PatentRegistry.lockModules + LOCK_PLEDGED);
+  const pledgeHolder = await storageAt(addresses.registry!, LAYOUT.PatentRegistry.lockModules + LOCK_PLEDGED);
+  const pledgeModule = field(pledgeHolder, LAYOUT.PatentRegistry.lockHolder.module, 20);
   if (pledgeModule !== 0n) addresses.pledges = getAddress(toBeHex(pledgeModule, 20));
 
   const slots: Record<ContractRole, bigint[]> = { registry: [], pledges: [], licensing: [], valuations: [] };

@@ -81,11 +81,12 @@ export async function readFacts(reader: SlotReader, ctx: FactsContext): Promise<
 }
 
 async function readPledges(reader: SlotReader, patentId: bigint) {
-  const module = await reader.read(
+  const holder = await reader.read(
     "registry",
     LAYOUT.PatentRegistry.lockModules + LOCK_PLEDGED,
     "PatentRegistry._lockModules[LOCK_PLEDGED]",
   );
+  const module = field(holder, LAYOUT.PatentRegistry.lockHolder.module, 20);
   if (module === 0n) return null;
   return { contract: getAddress(toBeHex(module, 20)), latest: await readLatestPledge(reader, patentId) };
 }

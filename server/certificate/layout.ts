@@ -15,8 +15,9 @@ export const LAYOUT = {
     /** mapping(uint256 patentId => Patent): one slot {owner, kind, status, locks, filingDay, grantDay}. */
     patents: 7n,
     patent: { owner: 0, kind: 20, status: 21, locks: 22, filingDay: 24, grantDay: 28 },
-    /** address[16] indexed by lock bit: the module holding each bit. */
+    /** LockHolder[16] indexed by lock bit, one slot each: the module holding the bit and how many patents carry it. */
     lockModules: 12n,
+    lockHolder: { module: 0, count: 20 },
   },
   Pledges: {
     /** mapping(uint256 pledgeId => Pledge), four slots. */

@@ -55,7 +55,8 @@ describe("certificate storage layout", () => {
       expect(Number(variable(layout, "_patents").slot)).to.equal(Number(LAYOUT.PatentRegistry.patents));
       expect(variable(layout, "_patents").type).to.match(/^t_mapping\(t_uint256,t_struct\(Patent\)/);
       expect(Number(variable(layout, "_lockModules").slot)).to.equal(Number(LAYOUT.PatentRegistry.lockModules));
-      expect(variable(layout, "_lockModules").type).to.equal("t_array(t_address)16_storage");
+      expect(variable(layout, "_lockModules").type).to.match(/^t_array\(t_struct\(LockHolder\)\d+_storage\)16_storage$/);
+      expect(membersOf(layout, "struct PatentRegistry.LockHolder")).to.deep.equal(table({ slot0: LAYOUT.PatentRegistry.lockHolder }));
       const members = membersOf(layout, "struct Patent");
       expect(Object.keys(members)).to.deep.equal(Object.keys(LAYOUT.PatentRegistry.patent));
       for (const [name, offset] of Object.entries(LAYOUT.PatentRegistry.patent)) expect(members[name], name).to.deep.equal([0, offset]);

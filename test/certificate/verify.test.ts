@@ -6,6 +6,7 @@ import { buildCertificate, CertificateBuildError } from "../../server/certificat
 import { PatentNotRegisteredError } from "../../server/certificate/facts";
 import { serialiseCertificate, type Certificate } from "../../server/certificate/format";
 import { HEADER_FIELDS } from "../../server/certificate/header";
+import { field, LAYOUT, LOCK_PLEDGED } from "../../server/certificate/layout";
 import { verifyCertificate, verifyCertificateText, type TrustedContracts, type VerifyFailure, type VerifyResult } from "../../server/certificate/verify";
 import { namedSigners } from "../helpers/fixtures";
 import { copy, getAt, leafPaths, plausiblyAltered, setAt } from "./tamper";
@@ -85,6 +86,16 @@ describe("certificate", () => {
       });
       expect(valuations).to.deep.include({ count: 2 });
       expect(valuations?.latest).to.deep.include({ index: 1, amount: "95000000", currency: "CNY", method: "Income", appraiser: s.appraiser.address });
+    });
+
+    it("reads the Pledges contract from the registry's lock-holder slot, whose upper bytes count the pledged patents", async () => {
+      const f = await loadFixture(certified);
+      const registry = await f.story.ledger.registry.getAddress();
+      const word = BigInt(await ethers.provider.getStorage(registry, LAYOUT.PatentRegistry.lockModules + LOCK_PLEDGED));
+      expect(field(word, LAYOUT.PatentRegistry.lockHolder.count, 12)).to.equal(2n); // the registered and the pending pledge
+      expect(await f.story.ledger.registry.lockCount(LOCK_PLEDGED)).to.equal(2n);
+      expect(f.pledged.facts.pledges?.contract).to.equal(await f.story.ledger.pledges.getAddress());
+      expect((await verify(f, f.pledged)).ok).to.equal(true);
     });
 
     it("lists every active licence and flags the sole one", async () => {

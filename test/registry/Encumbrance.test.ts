@@ -82,6 +82,51 @@ describe("PatentRegistry encumbrance", () => {
       expect((await f.registry.patent(f.id)).locks).to.equal(BigInt(1 << LISTED));
     });
 
+    it("returns the proceeds route and the patent's owner to the locking module", async () => {
+      const f = await loadFixture(lockFixture);
+      await f.moduleB.lockPatent(f.id, PLEDGED, Act.Pledge, f.bankA.address);
+      await f.moduleB.setPolicy(true, f.bankA.address);
+      await expect(f.moduleA.lockPatent(f.id, LISTED, Act.List, f.chengdu.address))
+        .to.emit(f.moduleA, "LockAnswered")
+        .withArgs(f.id, f.bankA.address, f.uniA.address);
+    });
+
+    describe("when a guard calls back into the registry", () => {
+      /** f.id pledged by B; a second patent listed by A. */
+      async function callbackFixture() {
+        const f = await lockFixture();
+        const other = patentRecord(f.uniA.address, 2);
+        await f.registry.connect(f.registrar).register(other);
+        const otherId = BigInt(other.number);
+        await f.moduleA.lockPatent(otherId, LISTED, Act.List, f.chengdu.address);
+        await f.moduleB.lockPatent(f.id, PLEDGED, Act.Pledge, f.bankA.address);
+        return { ...f, otherId };
+      }
+
+      it("counts the caller's bit as it stands after the guards", async () => {
+        const f = await loadFixture(callbackFixture);
+        expect(await f.registry.lockCount(LISTED)).to.equal(1n);
+        // Asked about the listing of f.id, B's guard first has A unlock the other patent.
+        await f.moduleB.unlockOnAuthorise(f.moduleA, f.otherId, LISTED);
+        const tx = f.moduleA.lockPatent(f.id, LISTED, Act.List, f.chengdu.address);
+        await expect(tx).to.emit(f.registry, "PatentUnlocked").withArgs(f.otherId, LISTED, await f.moduleA.getAddress());
+        await expect(tx).to.emit(f.registry, "PatentLocked").withArgs(f.id, LISTED, await f.moduleA.getAddress());
+        expect(await f.registry.lockCount(LISTED)).to.equal(1n); // f.id only
+        expect((await f.registry.patent(f.otherId)).locks).to.equal(0n);
+      });
+
+      it("sets the bit on the patent's mask as it stands after the guards", async () => {
+        const f = await loadFixture(callbackFixture);
+        // Asked about the listing of f.id, B's guard first lifts its own pledge lock on f.id.
+        await f.moduleB.unlockOnAuthorise(f.moduleB, f.id, PLEDGED);
+        const tx = f.moduleA.lockPatent(f.id, LISTED, Act.List, f.chengdu.address);
+        await expect(tx).to.emit(f.registry, "PatentUnlocked").withArgs(f.id, PLEDGED, await f.moduleB.getAddress());
+        expect((await f.registry.patent(f.id)).locks).to.equal(BigInt(1 << LISTED));
+        expect(await f.registry.lockCount(PLEDGED)).to.equal(0n);
+        expect(await f.registry.lockCount(LISTED)).to.equal(2n);
+      });
+    });
+
     it("reverts with PatentRegistryAlreadyLocked when the bit is set", async () => {
       const f = await loadFixture(lockedFixture);
       await expect(f.moduleA.lockPatent(f.id, LISTED, Act.List, f.chengdu.address))
