@@ -1,17 +1,20 @@
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import hre from "hardhat";
 import type { GasModule, GasRow } from "./gas/types";
 import { benchIndexer, type IndexerBenchRow } from "./indexer";
+import { benchScale, scaleMarkdown, writeScaleResults, type ScaleResult } from "./scale";
 
 /**
- * `npm run bench [-- --events 100000 --runs 3 | --no-indexer]` (tsx bench/run.ts after a compile):
+ * `npm run bench [-- --events 100000 --runs 3 | --no-indexer] [--scale [--scale-patents N]]` (tsx bench/run.ts after a compile):
  * runs every bench module in bench/gas/ (each exports a GasModule named `measure`) on a fresh in-process
  * Hardhat network, then the indexer bench (bench/indexer.ts) against Anvil and against a Hardhat node,
  * writes bench/results/gas.json (key `indexer` for the indexer figures) and bench/results/report.md
- * and prints the tables. Gas is deterministic: the numbers are exact. The indexer figures are timings
+ * and prints the tables. With --scale it also runs the scale bench (bench/scale.ts, also `npm run bench:scale`)
+ * and puts its section in the report; without it, the report carries the section of the last scale run
+ * (bench/results/scale.md) as it was. Gas is deterministic: the numbers are exact. The indexer figures are timings
  * (medians over --runs) and depend on the machine and its load, which the report states.
  */
 
@@ -114,8 +117,10 @@ async function main(): Promise<void> {
     .option("--events <n>", "events the indexer bench fills each chain with (the issue's figure: 100000)", positive, 20_000)
     .option("--runs <n>", "runs of each indexer measurement (medians)", positive, 1)
     .option("--no-indexer", "gas only")
+    .option("--scale", "also run the scale bench (bench/scale.ts; up to an hour at 1,000,000 patents)", false)
+    .option("--scale-patents <n>", "patents of the scale run", positive, 1_000_000)
     .parse()
-    .opts<{ events: number; runs: number; indexer: boolean }>();
+    .opts<{ events: number; runs: number; indexer: boolean; scale: boolean; scalePatents: number }>();
   const solidity = hre.config.solidity.compilers[0];
   const compiler = {
     solc: solidity?.version ?? "unknown",
@@ -137,6 +142,18 @@ async function main(): Promise<void> {
   const table = markdownTable(rows);
   const failed = rows.filter((r) => r.pass === false);
   const indexer = opts.indexer ? await runIndexerBench(opts.events, opts.runs) : null;
+  let scale: ScaleResult | null = null;
+  if (opts.scale) {
+    scale = await benchScale({ patents: opts.scalePatents, requests: 300, unitsPerBlock: 4, cacheDir: path.join(__dirname, ".cache"), regenerate: false, log: (line) => console.log(`scale: ${line}`) });
+    scale.command = `npm run bench -- --scale --scale-patents ${opts.scalePatents}`;
+    writeScaleResults(scale);
+  }
+  const lastScale = path.join(RESULTS_DIR, "scale.md");
+  const scaleReport = scale
+    ? [scaleMarkdown(scale)]
+    : existsSync(lastScale)
+      ? [`${readFileSync(lastScale, "utf8").trimEnd()}\n\n(Section of the last scale run, bench/results/scale.md, not rerun by this \`npm run bench\`.)\n`]
+      : [];
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeAtomically(
     path.join(RESULTS_DIR, "gas.json"),
@@ -169,6 +186,7 @@ async function main(): Promise<void> {
     failed.length === 0 ? "Every target is met." : `Targets missed: ${failed.map((r) => `${r.area} ${r.operation} (${r.note ?? ""})`).join("; ")}.`,
     "",
     ...indexerReport,
+    ...scaleReport,
   ].join("\n");
   writeAtomically(path.join(RESULTS_DIR, "report.md"), report);
   console.log(table);
