@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   const indexer = opts.indexer ? await runIndexerBench(opts.events, opts.runs) : null;
   let scale: ScaleResult | null = null;
   if (opts.scale) {
-    scale = await benchScale({ patents: opts.scalePatents, requests: 300, unitsPerBlock: 4, cacheDir: path.join(__dirname, ".cache"), regenerate: false, log: (line) => console.log(`scale: ${line}`) });
+    scale = await benchScale({ patents: opts.scalePatents, requests: 300, unitsPerBlock: 1, cacheDir: path.join(__dirname, ".cache"), regenerate: false, log: (line) => console.log(`scale: ${line}`) });
     scale.command = `npm run bench -- --scale --scale-patents ${opts.scalePatents}`;
     writeScaleResults(scale);
   }

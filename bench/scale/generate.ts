@@ -463,3 +463,35 @@ export async function generate(url: string, patents: number, unitsPerBlock: numb
   provider.destroy();
   return { patents, deployments, transactions, calls, blocks, seconds: (performance.now() - started) / 1000, unitsPerBlock };
 }
+
+/** The events the generator's calls emit for `patents` patents, by "Contract.Event" (deployment events aside). */
+export function plannedEvents(patents: number): Record<string, number> {
+  const n: Record<string, number> = {};
+  const add = (name: string, k = 1) => (n[name] = (n[name] ?? 0) + k);
+  add("PatentRegistry.RecordsCommitted", Math.ceil(patents / UNIT));
+  for (let s = 0; s < patents; s++) {
+    add("PatentRegistry.PatentRegistered");
+    add("PatentRegistry.Transfer"); // the mint
+    add("PatentRegistry.InventoryUpdated", 3);
+    add("PatentRegistry.MarketEvaluated", 2);
+    switch (roleOf(s)) {
+      case "transfer":
+        for (const e of ["TransferProposed", "PatentLocked", "TransferAgreed", "PatentUnlocked", "Transfer", "TransferRegistered"]) add(`PatentRegistry.${e}`);
+        break;
+      case "licence":
+        add("Licensing.LicenceGranted");
+        break;
+      case "pledge":
+        for (const e of ["PledgeProposed", "PatentPledged", "PledgeAgreed", "PledgeRegistered"]) add(`Pledges.${e}`);
+        add("Pledges.PledgeConsented", 2); // the pledgor on proposing, the bank
+        add("PatentRegistry.PatentLocked");
+        break;
+      case "status":
+        add("PatentRegistry.LegalStatusChanged", s % 10 === 7 ? 2 : 1);
+        break;
+      case "none":
+        break;
+    }
+  }
+  return n;
+}
