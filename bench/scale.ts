@@ -238,6 +238,7 @@ async function latencies(base: string, patents: number, holders: string[], reque
     const times: number[] = [];
     let status = 0;
     let bad = 0;
+    let partial = 0;
     let example = "";
     const items: number[] = [];
     for (let i = 0; i < requests; i++) {
@@ -245,7 +246,8 @@ async function latencies(base: string, patents: number, holders: string[], reque
       example ||= url;
       const t = process.hrtime.bigint();
       const res = await fetch(`${base}${url}`);
-      const body = (await res.json()) as { items?: unknown[] };
+      const body = (await res.json()) as { items?: unknown[]; scan?: { complete: boolean } };
+      if (body.scan?.complete === false) partial += 1;
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
       status = res.status;
       if (res.status !== 200) bad += 1;
@@ -253,7 +255,13 @@ async function latencies(base: string, patents: number, holders: string[], reque
     }
     times.sort((a, b) => a - b);
     const r2 = (x: number) => Math.round(x * 100) / 100;
-    const note = [bad > 0 ? `${bad} non-200 answers` : "", items.length > 0 ? `median ${[...items].sort((a, b) => a - b)[Math.floor(items.length / 2)]} items per page` : ""].filter(Boolean).join("; ");
+    const note = [
+      bad > 0 ? `${bad} non-200 answers` : "",
+      items.length > 0 ? `median ${[...items].sort((a, b) => a - b)[Math.floor(items.length / 2)]} items per page` : "",
+      partial > 0 ? `${partial} pages ended by the scan limit (scan.complete false)` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
     rows.push({
       query,
       example,
