@@ -408,7 +408,7 @@ export function scaleMarkdown(r: ScaleResult): string {
     "### Chain generation",
     "",
     g
-      ? `Anvil (--no-mining, blocks mined with evm_mine; ${g.unitsPerBlock} units of ${UNIT} patents per block), filled through BenchForwarder (bench/scale/BenchForwarder.sol): ` +
+      ? `Anvil (--no-mining, blocks mined with evm_mine; ${g.unitsPerBlock} unit(s) of ${UNIT} patents per block), filled through BenchForwarder (bench/scale/BenchForwarder.sol): ` +
         `${fmt(g.calls)} ledger calls in ${fmt(g.transactions)} transactions. ` +
         (g.cached
           ? `This run reused the cached chain ${g.stateFile} (${g.stateFileMiB ?? "?"} MiB), loaded by Anvil in ${r.nodeLoadSeconds} s; it had been generated in ${g.seconds.toFixed(0)} s.`
