@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -6,9 +6,11 @@ import hre from "hardhat";
 import { apiReport, benchApi } from "./api";
 import type { GasModule, GasRow } from "./gas/types";
 import { benchIndexer, type IndexerBenchRow } from "./indexer";
+import { benchScale, scaleMarkdown, writeScaleResults, type ScaleResult } from "./scale";
 
 /**
- * `npm run bench [-- --events 100000 --runs 3 --patents 100000 --duration 10 --connections 10 | --no-indexer | --no-api]`
+ * `npm run bench [-- --events 100000 --runs 3 --patents 100000 --duration 10 --connections 10 | --no-indexer | --no-api]
+ *   [--scale [--scale-patents N]]`
  * (tsx bench/run.ts after a compile): runs every bench module in bench/gas/ (each exports a GasModule named
  * `measure`) on a fresh in-process Hardhat network, then the indexer bench (bench/indexer.ts) against Anvil and
  * against a Hardhat node, then the API bench (bench/api.ts: autocannon against a gateway on a seeded chain with
@@ -18,6 +20,8 @@ import { benchIndexer, type IndexerBenchRow } from "./indexer";
  * with their range) and depend on the machine and its load, which the report states.
  * With --no-indexer the indexer section of the previous gas.json is kept, and the report says it is from an
  * earlier run (the API section is left out with --no-api).
+ * With --scale it also runs the scale bench (bench/scale.ts, also `npm run bench:scale`) and puts its section in
+ * the report; without it, the report carries the section of the last scale run (bench/results/scale.md) as it was.
  */
 
 /** Targets of issue 5: end-to-end events per second by node, and time from start to serving. */
@@ -131,8 +135,10 @@ async function main(): Promise<void> {
     .option("--duration <s>", "seconds of each API bench run", positive, 10)
     .option("--connections <n>", "autocannon connections of the API bench", positive, 10)
     .option("--no-api", "skip the API bench")
+    .option("--scale", "also run the scale bench (bench/scale.ts; up to an hour at 1,000,000 patents)", false)
+    .option("--scale-patents <n>", "patents of the scale run", positive, 1_000_000)
     .parse()
-    .opts<{ events: number; runs: number; indexer: boolean; patents: number; duration: number; connections: number; api: boolean }>();
+    .opts<{ events: number; runs: number; indexer: boolean; patents: number; duration: number; connections: number; api: boolean; scale: boolean; scalePatents: number }>();
   const solidity = hre.config.solidity.compilers[0];
   const compiler = {
     solc: solidity?.version ?? "unknown",
@@ -157,6 +163,18 @@ async function main(): Promise<void> {
   const api = opts.api
     ? await benchApi({ patents: opts.patents, runs: opts.runs, duration: opts.duration, connections: opts.connections, log: (line) => console.log(`api: ${line}`) })
     : null;
+  let scale: ScaleResult | null = null;
+  if (opts.scale) {
+    scale = await benchScale({ patents: opts.scalePatents, requests: 300, unitsPerBlock: 1, cacheDir: path.join(__dirname, ".cache"), regenerate: false, log: (line) => console.log(`scale: ${line}`) });
+    scale.command = `npm run bench -- --scale --scale-patents ${opts.scalePatents}`;
+    writeScaleResults(scale);
+  }
+  const lastScale = path.join(RESULTS_DIR, "scale.md");
+  const scaleReport = scale
+    ? [scaleMarkdown(scale)]
+    : existsSync(lastScale)
+      ? [`${readFileSync(lastScale, "utf8").trimEnd()}\n\n(Section of the last scale run, bench/results/scale.md, not rerun by this \`npm run bench\`.)\n`]
+      : [];
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeAtomically(
     path.join(RESULTS_DIR, "gas.json"),
@@ -191,6 +209,7 @@ async function main(): Promise<void> {
     "",
     ...indexerReport,
     ...(api ? [apiReport(api)] : []),
+    ...scaleReport,
   ].join("\n");
   writeAtomically(path.join(RESULTS_DIR, "report.md"), report);
   console.log(table);

@@ -29,6 +29,8 @@ export interface IndexerOptions {
   pollIntervalMs?: number;
   /** A getLogs answer above this many logs shrinks the next range. */
   maxLogsPerRange?: number;
+  /** Backfill applies a range in atomic batches of whole blocks holding at most this many logs (a block over it is one batch). */
+  maxLogsPerBatch?: number;
   initialRange?: number;
   maxRange?: number;
   rpcTimeoutMs?: number;
@@ -96,6 +98,20 @@ type HeaderRecord = { number: number; hash: string; parentHash: string };
 type BlockRecord = { number: number; hash: string; parentHash: string; digest: string; timestamp?: number };
 type UndoRecord = [string, string | null][];
 
+/** Logs (in block order) cut at block boundaries into slices of at most `max` logs; a larger block is a slice alone. Never empty. */
+export function sliceByBlock(logs: RpcLog[], max: number): RpcLog[][] {
+  const slices: RpcLog[][] = [[]];
+  for (let i = 0; i < logs.length; ) {
+    let j = i;
+    while (j < logs.length && logs[j]!.blockNumber === logs[i]!.blockNumber) j++;
+    const current = slices.at(-1)!;
+    if (current.length > 0 && current.length + (j - i) > max) slices.push([]);
+    slices.at(-1)!.push(...logs.slice(i, j));
+    i = j;
+  }
+  return slices;
+}
+
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 export function createIndexer(options: IndexerOptions): Indexer {
@@ -104,6 +120,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const maxLogs = options.maxLogsPerRange ?? 2000;
   const maxRange = options.maxRange ?? 50_000;
+  const maxLogsPerBatch = options.maxLogsPerBatch ?? 10_000;
   const handlers = options.handlers ?? DEFAULT_HANDLERS;
   const abis = options.abis ?? DEFAULT_ABIS;
   const rpc = options.rpc ?? createRpcClient({ url: options.rpcUrl, timeoutMs: options.rpcTimeoutMs, retries: options.rpcRetries });
@@ -316,20 +333,26 @@ export function createIndexer(options: IndexerOptions): Indexer {
       prefetched = { from: to + 1, to: nextTo, result: fetchRange(to + 1, nextTo).catch((err: unknown) => err as Error) };
     }
 
-    const applied = await applyEvents(db, handlers, decodeAll(logs), { trackUndo: false });
-    const previousDigest = lastDigest;
-    try {
-      const writes = blockWrites(applied, headers);
-      const end = headers.get(to)!;
-      writes.push(...(await pruneWrites(to - reorgWindow)));
-      writes.push({ key: keys.cursor(), value: canonicalJson({ number: to, hash: end.hash }) });
-      await db.batchEncoded(writes);
-      cursor = { number: to, hash: end.hash };
-    } catch (err) {
-      lastDigest = previousDigest;
-      throw err;
+    // A range that came back far over maxLogs (sparse blocks, then dense ones) is applied in slices of
+    // whole blocks, each one atomic batch with its cursor, so that no LevelDB batch or overlay holds it all.
+    const slices = sliceByBlock(logs, maxLogsPerBatch);
+    for (let i = 0; i < slices.length; i++) {
+      const end = i === slices.length - 1 ? to : slices[i]!.at(-1)!.blockNumber;
+      const applied = await applyEvents(db, handlers, decodeAll(slices[i]!), { trackUndo: false });
+      const previousDigest = lastDigest;
+      try {
+        const writes = blockWrites(applied, headers);
+        const endHeader = headers.get(end)!;
+        writes.push(...(await pruneWrites(end - reorgWindow)));
+        writes.push({ key: keys.cursor(), value: canonicalJson({ number: end, hash: endHeader.hash }) });
+        await db.batchEncoded(writes);
+        cursor = { number: end, hash: endHeader.hash };
+      } catch (err) {
+        lastDigest = previousDigest;
+        throw err;
+      }
     }
-    log.debug({ from, to, logs: logs.length, rangeSize }, "backfilled range");
+    log.debug({ from, to, logs: logs.length, slices: slices.length, rangeSize }, "backfilled range");
   }
 
   async function follow(to: number): Promise<boolean> {

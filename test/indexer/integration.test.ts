@@ -3,6 +3,7 @@ import type { Signer } from "ethers";
 import { createQueries } from "../../server/indexer/queries";
 import { LegalStatus } from "../../server/chain/roles";
 import { formatCnipaNumber } from "../../server/chain/cnipa";
+import type { Store } from "../../server/store/db";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployOn, dumpStore, indexerFor, record, runScenario, SCENARIO, tempStore, type DeployedLedger, type TempStore } from "./helpers/ledger";
 
@@ -116,6 +117,20 @@ describe("Indexer against Anvil", () => {
       try {
         await indexerFor(node.url, b.store, ledger.deployments, { reorgWindow: 4, initialRange: 1000 }).syncToHead();
         expect(await dumpStore(b.store)).to.deep.equal(await dumpStore(a.store));
+      } finally {
+        await b.close();
+      }
+    });
+
+    it("builds the same index when a backfill range is applied in slices of a few logs", async () => {
+      const b = await tempStore();
+      try {
+        const batches: number[] = [];
+        const counting: Store = { ...b.store, batchEncoded: (writes) => (batches.push(writes.length), b.store.batchEncoded(writes)) };
+        await indexerFor(node.url, counting, ledger.deployments, { reorgWindow: 4, initialRange: 1000, maxLogsPerBatch: 3 }).syncToHead();
+        expect(await dumpStore(b.store)).to.deep.equal(await dumpStore(a.store));
+        // One range backfills all but the window; sliced, it took several batches (one per tip block follows).
+        expect(batches.length).to.be.above(10);
       } finally {
         await b.close();
       }
