@@ -183,6 +183,14 @@ describe("dashboard (browser)", function () {
     expect(await page.locator("figure.chart").first().locator("svg g.bar-row").count()).to.equal(stats.byOwner.length);
     expect(await page.locator("figure.chart svg[role=img][aria-labelledby]").count()).to.equal(await charts.count());
     expect(await page.textContent("main")).to.include(demoAccount("scu").label);
+    // Licensing and pledge financing volume by month: one group of columns per month of the answer.
+    const months = stats.volumes.byMonth.length;
+    expect(months).to.be.at.least(1);
+    const volumes = page.locator("section[aria-labelledby=volumes] figure.chart");
+    expect(await volumes.count()).to.be.at.least(2);
+    expect(await volumes.first().locator("rect.column.series-0").count()).to.equal(months + 1); // and the legend's swatch
+    const granted = stats.volumes.byMonth.reduce((n, m) => n + m.licensing.licencesGranted, 0);
+    expect(granted).to.equal(stats.volumes.totals.licencesGranted);
   });
 
   pageTest("shows the market, matching, financing, audit and live pages, each with its data or a clear not-available state", async () => {

@@ -32,6 +32,57 @@ function byCity(stats: Stats): (Rate & { city: string })[] {
   return [...cities].map(([city, r]) => ({ city, ...r }));
 }
 
+/** Minor units (2 decimals) to ten-thousands of the currency (万元 for CNY), as charted. */
+const tenThousands = (minor: string | undefined): number => Number(BigInt(minor ?? "0")) / 1_000_000;
+
+/** Licensing and pledge financing volume by month (`volumes` of `GET /v1/stats`). */
+function volumeCharts(volumes: Stats["volumes"], dataLabel: string): HTMLElement {
+  const months = volumes.byMonth.map((m) => m.month);
+  const currencies = [...new Set(volumes.byMonth.flatMap((m) => Object.keys(m.pledgeFinancing.securedRegistered)))].sort();
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "volumes" },
+    h("h2", { id: "volumes" }, t("monitoring.volumes")),
+    months.length === 0
+      ? h("p", { class: "empty", id: "volumes-empty" }, t("monitoring.noVolumes"))
+      : h(
+          "div",
+          { class: "charts" },
+          columnChart({
+            caption: t("monitoring.licensingByMonth"),
+            categories: months,
+            series: [
+              { name: t("monitoring.licencesGranted"), values: volumes.byMonth.map((m) => m.licensing.licencesGranted) },
+              { name: t("monitoring.openLicencesTaken"), values: volumes.byMonth.map((m) => m.licensing.openLicencesTaken) },
+              { name: t("monitoring.royaltyPayments"), values: volumes.byMonth.map((m) => m.licensing.royaltyPayments) },
+            ],
+            categoryHeader: t("monitoring.month"),
+            dataLabel,
+          }),
+          columnChart({
+            caption: t("monitoring.pledgesByMonth"),
+            categories: months,
+            series: [
+              { name: t("monitoring.pledgesRegistered"), values: volumes.byMonth.map((m) => m.pledgeFinancing.registered) },
+              { name: t("monitoring.pledgesProposed"), values: volumes.byMonth.map((m) => m.pledgeFinancing.proposed) },
+            ],
+            categoryHeader: t("monitoring.month"),
+            dataLabel,
+          }),
+          ...currencies.map((currency) =>
+            columnChart({
+              caption: t("monitoring.securedByMonth", { currency }),
+              categories: months,
+              series: [{ name: t("monitoring.securedRegistered", { currency }), values: volumes.byMonth.map((m) => tenThousands(m.pledgeFinancing.securedRegistered[currency])) }],
+              categoryHeader: t("monitoring.month"),
+              dataLabel,
+            }),
+          ),
+        ),
+    h("p", { class: "note" }, t("monitoring.volumesNote")),
+  );
+}
+
 export const monitoringPage: Page = async (ctx) => {
   replace(ctx.root, h("h1", null, t("monitoring.title")), loading());
   if (!ctx.features.has("/v1/stats")) {
@@ -102,6 +153,7 @@ export const monitoringPage: Page = async (ctx) => {
         dataLabel,
       }),
     ),
+    volumeCharts(stats.volumes, dataLabel),
     cities.length ? h("p", { class: "note" }, t("monitoring.cityNote")) : null,
     stats.notCovered.length
       ? h(
