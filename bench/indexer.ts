@@ -2,6 +2,7 @@
  * Indexer throughput: fills a fresh local chain with registry events (batch registrations of 200
  * patents: 401 events per transaction), then measures
  *   - end to end: `scripts/gateway.ts rebuild` as a new process, from spawn to fully indexed and exit;
+ *     both processes run from the esbuild bundle (dist/gateway, built when stale), as `npm start` runs the gateway;
  *   - in process: createIndexer -> syncToHead on a fresh LevelDB (no process start-up);
  *   - time to serving: the gateway (server/main.ts) as a new process on an empty index, from spawn to
  *     its first 200 answer to GET /v1/health (while the backfill runs), and on to fully indexed.
@@ -22,6 +23,7 @@ import { readDeployments, writeDeployments, type Deployments } from "../server/c
 import { createIndexer } from "../server/indexer/follower";
 import { openStore } from "../server/store/db";
 import { deployLedger } from "../scripts/deploy";
+import { gatewayCommand } from "../scripts/build-gateway";
 import type { PatentRegistrationStruct } from "../typechain-types/contracts/registry/PatentRegistry";
 
 const ROOT = path.join(__dirname, "..");
@@ -118,9 +120,9 @@ async function fill(url: string, events: number): Promise<{ deployments: Deploym
   return { deployments, events: batches * (2 * BATCH + 1), blocks: batches };
 }
 
-async function endToEnd(url: string, deploymentsFile: string, dataDir: string): Promise<number> {
+async function endToEnd(url: string, deploymentsFile: string, dataDir: string, command: string[]): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/gateway.ts"), "rebuild"], {
+  const child = spawn(process.execPath, [...command, "rebuild"], {
     cwd: ROOT,
     env: { ...process.env, CHAIN_RPC_URL: url, DEPLOYMENTS_FILE: deploymentsFile, DATA_DIR: dataDir, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
@@ -153,11 +155,11 @@ type HealthBody = { indexed: { number: number } | null; head: { number: number }
  * Starts the gateway on an empty index and polls GET /v1/health: the time from spawn to the first
  * answer (serving), what it had indexed then, and the time until it reports no lag.
  */
-async function serving(url: string, deploymentsFile: string, dataDir: string): Promise<{ seconds: number; indexedAtFirstAnswer: number | null; head: number; fullyIndexedSeconds: number }> {
+async function serving(url: string, deploymentsFile: string, dataDir: string, command: string[]): Promise<{ seconds: number; indexedAtFirstAnswer: number | null; head: number; fullyIndexedSeconds: number }> {
   rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], {
+  const child = spawn(process.execPath, command, {
     cwd: ROOT,
     env: { ...process.env, CHAIN_RPC_URL: url, DEPLOYMENTS_FILE: deploymentsFile, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
@@ -244,6 +246,10 @@ export async function benchIndexer(opts: IndexerBenchOptions): Promise<IndexerBe
       log(`filled ${filled.events} events in ${filled.blocks} blocks on ${opts.node} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       if (savedDeployments) writeDeployments(savedDeployments, filled.deployments);
     }
+    // The gateway's processes run from the esbuild bundle (built when stale) as `npm start` runs them, else with tsx.
+    const rebuildCommand = await gatewayCommand("gateway", log);
+    const mainCommand = await gatewayCommand("main", log);
+    log(`gateway processes: ${rebuildCommand.bundled ? "the bundle in dist/gateway" : "tsx on the sources"}`);
     const deploymentsFile = path.join(dir, "deployments.json");
     writeDeployments(deploymentsFile, filled.deployments);
     const e2e: number[] = [];
@@ -254,12 +260,12 @@ export async function benchIndexer(opts: IndexerBenchOptions): Promise<IndexerBe
     const gateway: number[] = [];
     let servedDuringBackfill = true;
     for (let r = 0; r < opts.runs; r++) {
-      e2e.push(await endToEnd(node.url, deploymentsFile, path.join(dir, "data")));
+      e2e.push(await endToEnd(node.url, deploymentsFile, path.join(dir, "data"), rebuildCommand.args));
       const ip = await inProcess(node.url, filled.deployments, path.join(dir, "inproc"));
       inproc.push(ip.seconds);
       first.push(ip.firstDataSeconds);
       cpu.push(ip.cpuSeconds);
-      const s = await serving(node.url, deploymentsFile, path.join(dir, "gateway"));
+      const s = await serving(node.url, deploymentsFile, path.join(dir, "gateway"), mainCommand.args);
       serve.push(s.seconds);
       gateway.push(s.fullyIndexedSeconds);
       servedDuringBackfill &&= s.indexedAtFirstAnswer === null || s.indexedAtFirstAnswer < s.head;

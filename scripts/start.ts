@@ -278,7 +278,10 @@ async function startGateway(config: Config): Promise<string> {
     DEPLOYMENTS_FILE: config.deploymentsFile,
     DATA_DIR: config.dataDir,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server", "main.ts")], {
+  // The esbuild bundle (dist/gateway, rebuilt here when a source changed): it serves in a third of tsx's start-up time.
+  const { gatewayCommand } = await import("./build-gateway");
+  const command = await gatewayCommand("main", say);
+  const child = spawn(process.execPath, command.args, {
     cwd: ROOT,
     env,
     stdio: ["ignore", "inherit", "inherit"],
