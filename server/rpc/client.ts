@@ -3,6 +3,7 @@
  * No ethers provider on the hot path: responses are parsed once by `JSON.parse` and handed on as
  * the node's own hex strings.
  */
+import { isAscii } from "node:buffer";
 
 export interface RpcBlockHeader {
   number: number;
@@ -155,7 +156,10 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       }
       let text: string;
       try {
-        text = await response.text();
+        // JSON-RPC answers are ASCII (hex data): latin1 decoding of an ASCII buffer is exact and several
+        // times cheaper than the UTF-8 decoder behind response.text() (a second of a 100,000-event backfill).
+        const bytes = Buffer.from(await response.arrayBuffer());
+        text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
       } catch (err) {
         lastError = new RpcTransportError(label, `reading the answer: ${(err as Error).message}`, err);
         continue;
