@@ -1,9 +1,11 @@
 import { chinaDayOf } from "../chain/cnipa";
+import { ListingStatus } from "../chain/exchange";
 import { LegalStatus, LockBits } from "../chain/roles";
 import type { PatentEntity, TimelineEntry } from "../indexer";
 import type { Store } from "../store/db";
 import { keys, normaliseIpc, normaliseIpcPrefix, prefixEnd } from "../store/keys";
 import { addYears } from "../indexer/expiry";
+import { patentOfListing } from "../indexer/handlers/market";
 
 /**
  * Read-only helpers of the API over the index (the indexer's own queries live in server/indexer/queries.ts):
@@ -27,11 +29,13 @@ export interface PatentSearch {
   /** Case-insensitive substring of the title. */
   q?: string;
   listed?: boolean;
+  /** Listed through this venue: the patent has an open listing made through it (its listing venue). */
+  venue?: string;
   /** Granted more than five years ago, valid, no transfer, licence, pledge or equity record. */
   dormant?: boolean;
 }
 
-export type Driver = "owner" | "ipc" | "status" | "all";
+export type Driver = "owner" | "ipc" | "status" | "venue" | "all";
 
 export interface SearchPage {
   items: PatentEntity[];
@@ -134,6 +138,9 @@ export function createReader(store: Store, options: { scanLimit: number; now?: (
     return out;
   }
 
+  /** A venue's open listings (by listing id, and so by patent: ids are patentId * LISTINGS_PER_PATENT + n). */
+  const venuePrefix = (venue: string) => keys.listingsByVenueStatusPrefix(venue, ListingStatus.Open);
+
   // Index sizes counted for plan(), kept while nothing is written (Store.version): counting reads up to
   // PLAN_PROBE keys of each index a search could walk, which cost more than the page itself (bench/api.ts).
   let sizesVersion = -1;
@@ -153,6 +160,13 @@ export function createReader(store: Store, options: { scanLimit: number; now?: (
 
   /** The index with the fewest entries (counted up to PLAN_PROBE), or every patent without one. */
   async function plan(filter: PatentSearch, cursorKey: string | undefined): Promise<{ driver: Driver; prefix: string }> {
+    // A venue's open listings are few next to any patent index, and the venue can only be checked through
+    // that index: a venue filter always drives the walk.
+    if (filter.venue !== undefined) {
+      const prefix = venuePrefix(filter.venue);
+      if (cursorKey !== undefined && !cursorKey.startsWith(prefix)) throw new CursorError("the cursor does not belong to this query");
+      return { driver: "venue", prefix };
+    }
     const options = candidates(filter);
     if (cursorKey !== undefined) {
       const all = [...options, { driver: "all" as const, prefix: keys.patentPrefix() }];
@@ -200,7 +214,7 @@ export function createReader(store: Store, options: { scanLimit: number; now?: (
 
     // Without filters beyond the walked index's own, a page needs only `limit` entries (+1 to see the end;
     // the IPC index may list a patent twice, and the loop reads on when it does).
-    const own: string[] = { owner: ["owner"], ipc: ["ipc"], status: ["status"], all: [] }[driver];
+    const own: string[] = { owner: ["owner"], ipc: ["ipc"], status: ["status"], venue: ["venue"], all: [] }[driver];
     // With other filters, batches start at the page size and double up to BATCH as entries fail them.
     const postFiltered = Object.entries(filter).some(([k, v]) => v !== undefined && !own.includes(k));
     let batchSize = page.limit + 1;
@@ -216,7 +230,10 @@ export function createReader(store: Store, options: { scanLimit: number; now?: (
       } else {
         const found: string[] = [];
         for await (const [key] of store.iterateRaw({ ...bounds, limit: want })) found.push(key);
-        const ids = found.map((k) => k.slice(k.lastIndexOf("/") + 1));
+        const ids = found.map((k) => {
+          const id = k.slice(k.lastIndexOf("/") + 1);
+          return driver === "venue" ? patentOfListing(id) : id;
+        });
         const values = await store.getMany<PatentEntity>(ids.map((id) => keys.patent(id)));
         found.forEach((k, i) => batch.push([k, values[i]]));
       }

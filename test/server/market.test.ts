@@ -62,6 +62,22 @@ describe("market API", () => {
       expect(ids((await get(`/v1/listings?patent=${number}`)).body as ListingPage)).to.deep.equal([story.listings.cancelled, story.listings.relisted].map(String));
     });
 
+    it("finds the patents listed through a venue in the patent search (venue filter), and only those", async () => {
+      const open = (await get("/v1/listings?status=Open")).body as ListingPage;
+      expect(open.items).to.have.length(1);
+      const listing = open.items[0]!;
+      const other = listing.venue === chengdu ? chongqing : chengdu;
+      const found = (await get(`/v1/patents?venue=${listing.venue}`)).body as { items: { number: string }[]; scan: { driver: string } };
+      expect(found.items.map((p) => p.number)).to.deep.equal([listing.number]);
+      expect(found.scan.driver).to.equal("venue");
+      // Other filters apply on top; the other venue has no open listing.
+      expect((await get(`/v1/patents?venue=${listing.venue}&status=Lapsed`)).body.items).to.deep.equal([]);
+      expect((await get(`/v1/patents?venue=${other}`)).body.items).to.deep.equal([]);
+      const bad = errorOf(await get("/v1/patents?venue=chengdu", 400));
+      expect(bad.code).to.equal("BAD_REQUEST");
+      expect(JSON.stringify(bad.details)).to.contain("venue: an address");
+    });
+
     it("pages with the cursor it returns", async () => {
       const first = (await get("/v1/listings?limit=4")).body as ListingPage;
       const second = (await get(`/v1/listings?limit=4&cursor=${first.next}`)).body as ListingPage;

@@ -136,6 +136,15 @@ describe("dashboard (browser)", function () {
     expect(await page.locator(".results-table tbody tr td:first-child").allTextContents()).to.deep.equal(expected.items.map((p) => p.number));
     for (const ipc of await page.locator(".results-table tbody tr td:nth-child(4)").allTextContents()) expect(ipc).to.include("H01L");
 
+    // Listed through a venue: the venue chosen by name; the answer is the venue's open listings.
+    await open("#/exchange", "exchange");
+    const chongqing = demoWallet("chongqing").address.toLowerCase();
+    await page.selectOption("#f-venue", chongqing);
+    await navigate(page, "exchange", () => page.click("form.filters button[type=submit]"));
+    const listed = await api<PatentPage>(`/v1/patents?venue=${chongqing}&limit=20`);
+    expect(listed.items.map((p) => p.number)).to.deep.equal([demoPatent("swjtu-autonomous-train-control").cited]);
+    expect(await page.locator(".results-table tbody tr td:first-child").allTextContents()).to.deep.equal(listed.items.map((p) => p.number));
+
     // A search without match says so.
     await page.fill("#f-q", "no-such-title-anywhere");
     await navigate(page, "exchange", () => page.click("form.filters button[type=submit]"));

@@ -84,6 +84,11 @@ export const SearchQuery = PageQuery.extend({
   willing: booleanParam("willing").optional().describe("willing to commercialise"),
   mode: z.enum(MODE_NAMES, { error: `mode: one of ${MODE_NAMES.join(", ")}` }).optional().describe("a preferred mode"),
   listed: booleanParam("listed").optional().describe("under a listing lock"),
+  venue: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "venue: an address, 0x + 40 hex digits")
+    .optional()
+    .describe("listed through this venue: an open listing made through it. A venue's open listings drive the walk (driver `venue`)"),
   dormant: booleanParam("dormant")
     .optional()
     .describe(`granted more than ${DORMANT_YEARS} years ago, valid, with no transfer, licence, pledge or equity record`),
@@ -97,9 +102,9 @@ export const PatentPageSchema = z
     scan: z
       .object({
         driver: z
-          .enum(["owner", "ipc", "status", "all"])
+          .enum(["owner", "ipc", "status", "venue", "all"])
           .describe(
-            "the key range walked: the smallest index among the indexed filters (owner, ipc, status), else every patent. " +
+            "the key range walked: the venue's open listings with venue, else the smallest index among the indexed filters (owner, ipc, status), else every patent. " +
               "Items come in that range's order: by number, or by IPC code then number for ipc",
           ),
         examined: z.number().int().describe("entries examined for this page"),
@@ -198,6 +203,7 @@ export function registerExchange(api: ApiRouter, ctx: AppContext): void {
             mode: query.mode !== undefined ? Modes[query.mode.toUpperCase() as keyof typeof Modes] : undefined,
             q: query.q,
             listed: query.listed,
+            venue: query.venue,
             dormant: query.dormant,
           },
           { cursor: query.cursor, limit: query.limit ?? 50, order: query.order ?? "asc" },

@@ -40,6 +40,7 @@ export const en: Record<MessageKey, string> = {
   "exchange.willing": "Willing to commercialise",
   "exchange.mode": "Preferred mode",
   "exchange.venue": "Venue (address)",
+  "exchange.venueListed": "Listed through venue",
   "exchange.noVenueFilter": "Filtering by venue needs the market index, which this gateway does not serve yet.",
   "exchange.dormantOnly": "Dormant patents only (granted over five years ago, no record of use)",
   "exchange.search": "Search",

@@ -38,6 +38,7 @@ export const zhCN = {
   "exchange.willing": "转化意愿",
   "exchange.mode": "意向转化方式",
   "exchange.venue": "交易场所（地址）",
+  "exchange.venueListed": "挂牌交易场所",
   "exchange.noVenueFilter": "按交易场所筛选需要市场索引，本网关尚未提供。",
   "exchange.dormantOnly": "仅看沉睡专利（授权满五年且无任何转化记录）",
   "exchange.search": "检索",

@@ -3,6 +3,7 @@ import { h, replace } from "../dom";
 import { emptyState, errorState, loading, party, statusBadge, table, blockStamp } from "../format";
 import { formatNumber, t, tMaybe } from "../i18n";
 import { isAbort, routeHash, type Page } from "../page";
+import { venuesOf } from "./market";
 import type { Patent, PatentPage } from "../types";
 
 /** Exchange: patent search with filters, one page at a time with the API's cursor. */
@@ -52,6 +53,8 @@ export const exchangePage: Page = async (ctx) => {
   const { params, features } = ctx;
   const value = (k: string) => params.get(k) ?? "";
   const venueSearch = features.hasQuery("/v1/patents", "venue");
+  // The venues by name when the gateway serves them; else the address is typed in.
+  const venues = venueSearch ? await venuesOf(ctx) : [];
 
   const form = h(
     "form",
@@ -68,7 +71,11 @@ export const exchangePage: Page = async (ctx) => {
     ),
     select("willing", t("exchange.willing"), [["", t("common.any")], ["true", t("common.yes")], ["false", t("common.no")]], value("willing")),
     select("mode", t("exchange.mode"), [["", t("common.any")], ...MODES.map((m): [string, string] => [m, tMaybe("mode.", m)])], value("mode")),
-    venueSearch ? input("venue", t("exchange.venue"), value("venue"), { placeholder: "0x…" }) : null,
+    !venueSearch
+      ? null
+      : venues.length
+        ? select("venue", t("exchange.venueListed"), [["", t("common.any")], ...venues.map((v): [string, string] => [v.address, v.name])], value("venue").toLowerCase())
+        : input("venue", t("exchange.venue"), value("venue"), { placeholder: "0x…" }),
     h(
       "div",
       { class: "field checkbox" },

@@ -128,7 +128,7 @@ async function section<T>(
   return el;
 }
 
-async function venuesOf(ctx: PageContext): Promise<Venue[]> {
+export async function venuesOf(ctx: PageContext): Promise<Venue[]> {
   if (!ctx.features.has(VENUES)) return [];
   try {
     return (await getJson<ItemsPage<Venue>>(VENUES, {}, ctx.signal)).items ?? [];
