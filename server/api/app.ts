@@ -15,7 +15,7 @@ import { createExchangeRouter } from "./routes/exchange";
 import { createFinancingRouter } from "./routes/financing";
 import { createMarketRouter } from "./routes/market";
 import { createStatsRouter } from "./routes/stats";
-import { createCertificateRouter } from "./routes/certificate";
+import { CERTIFICATE_OPERATION, CERTIFICATE_PATH, createCertificateRouter } from "./routes/certificate";
 import { createWebhookRouter } from "./routes/webhooks";
 
 /** Largest JSON body the API accepts. */
@@ -75,7 +75,13 @@ export function createApp(ctx: AppContext): Express {
   app.use("/v1", v1);
 
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;
-  const openApi = () => (document ??= buildOpenApiDocument(routers.flatMap((r) => r.operations), API_INFO));
+  const openApi = () => {
+    if (!document) {
+      document = buildOpenApiDocument(routers.flatMap((r) => r.operations), API_INFO);
+      (document.paths as Record<string, unknown>)[CERTIFICATE_PATH] = CERTIFICATE_OPERATION;
+    }
+    return document;
+  };
   app.get("/openapi.json", (_req, res) => {
     res.json(openApi());
   });

@@ -73,6 +73,18 @@ describe("certificate API and CLI", () => {
       expect(cert.facts.pledges?.latest?.status).to.equal("Registered");
     });
 
+    it("is in /openapi.json with its parameters and error answers, and on the /docs page", async () => {
+      const f = await loadFixture(gatewayStory);
+      const doc = (await request(f.app).get("/openapi.json").expect(200)).body as {
+        paths: Record<string, { get?: { operationId: string; parameters: { name: string }[]; responses: Record<string, unknown> } }>;
+      };
+      const op = doc.paths["/v1/financing/patents/{number}/certificate"]?.get;
+      expect(op?.operationId).to.equal("getCertificate");
+      expect(op?.parameters.map((p) => p.name)).to.deep.equal(["number", "block"]);
+      expect(Object.keys(op?.responses ?? {})).to.include.members(["200", "400", "404", "503"]);
+      expect((await request(f.app).get("/docs").expect(200)).text).to.contain("getCertificate");
+    });
+
     it("answers at head less CONFIRMATIONS by default, and at ?block=N when asked", async () => {
       const f = await loadFixture(gatewayStoryWithConfirmations);
       const head = await ethers.provider.getBlockNumber();

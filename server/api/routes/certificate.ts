@@ -43,6 +43,32 @@ function rpcOf(ctx: AppContext): RpcSender {
  * answered as the canonical certificate file (docs/certificates.md). A bank saves the body as it is and runs
  * `tianfu verify-certificate <file> --block-hash <hash from its own node>`; it need not trust this gateway.
  */
+/** The route's entry in /openapi.json: written by hand, since its answer is a file, not a zod-described object. */
+export const CERTIFICATE_PATH = "/v1/financing/patents/{number}/certificate";
+const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } });
+export const CERTIFICATE_OPERATION = {
+  get: {
+    operationId: "getCertificate",
+    tags: ["financing"],
+    summary: "A patent's ownership and encumbrance facts at a block, with eth_getProof proofs, verifiable offline",
+    description:
+      "The canonical certificate file (docs/certificates.md): the facts, the block header fields and the account and storage proofs of " +
+      "the contract slots that carry them. Save the body as it is and check it with `tianfu verify-certificate <file> --block-hash <hash " +
+      "from your own node>`: no call to this gateway. Built from the node at each request, not from the index.",
+    parameters: [
+      { name: "number", in: "path", required: true, description: "a CNIPA number: ZL202110234567.8, 202110234567.8 or 202110234567", schema: { type: "string" } },
+      { name: "block", in: "query", required: false, description: "the block (default: the node's head less CONFIRMATIONS)", schema: { type: "integer", minimum: 0 } },
+    ],
+    responses: {
+      200: { description: "OK: the certificate file", content: { "application/json": { schema: { type: "object", description: "certificate format: docs/certificates.md" } } } },
+      400: errorAnswer("Bad Request: BAD_REQUEST"),
+      404: errorAnswer("Not Found: NOT_FOUND (no such patent, or a block beyond the node's head)"),
+      429: errorAnswer("Too Many Requests: RATE_LIMITED"),
+      503: errorAnswer("Service Unavailable: CHAIN_UNAVAILABLE"),
+    },
+  },
+};
+
 export function createCertificateRouter(ctx: AppContext): Router {
   const router = Router();
   router.get("/financing/patents/:number/certificate", async (req, res) => {
