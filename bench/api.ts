@@ -14,7 +14,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -27,7 +26,7 @@ import { dayOf, makeCnipaNumber, parseCnipaNumber } from "../server/chain/cnipa"
 import type { Deployments } from "../server/chain/deployments";
 import { resolveAnvilBinary, waitForRpc } from "../scripts/anvil";
 import { DEMO_PATENTS, demoPatent } from "../scripts/demo/patents";
-import { cpuSeconds, load, peakRss, scrapeMemory, waitForIndexedGateway, type LoadResult } from "../scripts/http-load";
+import { cpuSeconds, freePort, load, peakRss, scrapeMemory, waitForIndexedGateway, type LoadResult } from "../scripts/http-load";
 
 const ROOT = path.join(__dirname, "..");
 const BATCH = 200;
@@ -116,17 +115,6 @@ function spread(xs: readonly number[]): Spread {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
 }
 
 interface Proc {

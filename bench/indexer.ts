@@ -10,7 +10,7 @@
  * --state (Anvil only) keeps the filled chain in FILE (and its deployments in FILE.deployments.json)
  * so that later runs skip the filling. `npm run bench` calls `benchIndexer` for both nodes.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,36 +24,12 @@ import { createIndexer } from "../server/indexer/follower";
 import { openStore } from "../server/store/db";
 import { deployLedger } from "../scripts/deploy";
 import { gatewayCommand } from "../scripts/build-gateway";
+import { waitForRpc } from "../scripts/anvil";
+import { freePort } from "../scripts/http-load";
 import type { PatentRegistrationStruct } from "../typechain-types/contracts/registry/PatentRegistry";
 
 const ROOT = path.join(__dirname, "..");
 const BATCH = 200;
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-}
-
-async function waitForRpc(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`no node on ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function startNode(kind: "anvil" | "hardhat", stateFile?: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
@@ -63,7 +39,7 @@ async function startNode(kind: "anvil" | "hardhat", stateFile?: string): Promise
       ? spawn(path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), ["--port", String(port), "--accounts", "20", "--silent", "--gas-limit", "1000000000", ...state], { stdio: "ignore" })
       : spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/internal/cli/cli.js"), "node", "--port", String(port)], { cwd: ROOT, stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
-  await waitForRpc(url, child);
+  await waitForRpc(url, 120_000, new Promise((resolve) => child.once("exit", resolve)));
   return {
     url,
     // SIGINT lets Anvil write its --state file.

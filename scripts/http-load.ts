@@ -1,9 +1,10 @@
 /**
  * Helpers shared by the API bench (bench/api.ts) and the CI load test (scripts/load-test.ts): autocannon
  * runs over a list of paths, waiting for a gateway to serve with its index at the head, and the memory and
- * CPU time of a gateway process read from its /metrics and /proc.
+ * CPU time of a gateway process read from its /metrics and /proc; a free loopback port for the processes they start.
  */
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import autocannon from "autocannon";
 
 /** One autocannon run over `paths` (each connection cycles through them), with the statuses seen per path. */
@@ -127,3 +128,15 @@ export function cpuSeconds(pid: number): number | undefined {
 }
 
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** A TCP port free on loopback now (the OS picks it; the caller binds it soon after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}

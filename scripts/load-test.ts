@@ -12,7 +12,6 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -20,7 +19,7 @@ import { dataPaths } from "../server/config";
 import { demoWallet } from "../server/chain/accounts";
 import { makeCnipaNumber } from "../server/chain/cnipa";
 import { DEMO_PATENTS, demoPatent } from "./demo/patents";
-import { load, mib, peakRss, scrapeMemory, waitForIndexedGateway, type LoadResult } from "./http-load";
+import { freePort, load, mib, peakRss, scrapeMemory, waitForIndexedGateway, type LoadResult } from "./http-load";
 import { stopLeftovers } from "./leftovers";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -33,17 +32,6 @@ const say = (message: string) => console.log(`[load] ${message}`);
 
 class LoadTestFailure extends Error {
   override name = "LoadTestFailure";
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
 }
 
 /** The mix: each path with the status it must answer. */

@@ -12,7 +12,7 @@
  * (eth_sendTransaction from an unlocked account: nothing is signed in JavaScript) and mines them with
  * evm_mine into one block, preparing the next group while the node executes the last.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -21,7 +21,9 @@ import { demoWallet } from "../../server/chain/accounts";
 import { dayOf, makeCnipaNumber, parseCnipaNumber } from "../../server/chain/cnipa";
 import type { Deployments } from "../../server/chain/deployments";
 import { LegalStatus, Roles } from "../../server/chain/roles";
+import { waitForRpc } from "../../scripts/anvil";
 import { contractAddresses, deployLedger } from "../../scripts/deploy";
+import { freePort } from "../../scripts/http-load";
 import { call, registerBatchCall, runCall, word, type RegistrationWords } from "./calldata";
 import { Licensing__factory } from "../../typechain-types/factories/contracts/licensing/Licensing__factory";
 import { Pledges__factory } from "../../typechain-types/factories/contracts/financing/Pledges__factory";
@@ -43,32 +45,6 @@ export interface AnvilNode {
   pid: number;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-}
-
-async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`no node on ${url}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /**
  * Anvil with a 10 G block gas limit, no per-transaction cap (EIP-7825 is off unless asked for) and no
  * historical states in memory (--prune-history: getLogs and headers need none). `load` starts from a
@@ -81,7 +57,8 @@ export async function startAnvil(opts: { load?: string; dump?: string }): Promis
   if (opts.dump) args.push("--dump-state", opts.dump);
   const child = spawn(path.join(ROOT, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"), args, { stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${port}`;
-  await waitForRpc(url, child, 1_800_000); // loading a million patents' state takes minutes
+  // Loading a million patents' state takes minutes.
+  await waitForRpc(url, 1_800_000, new Promise((resolve) => child.once("exit", resolve)));
   return {
     url,
     pid: child.pid!,
