@@ -9,11 +9,12 @@ import { blockDigest, ZERO_DIGEST } from "../../server/indexer/apply";
 import { addYears, expiryDayOf } from "../../server/indexer/expiry";
 import { DEFAULT_ABIS } from "../../server/indexer/handlers";
 import { HandlerStateError, registryHandlers, type PatentEntity, type TransferEntity } from "../../server/indexer/handlers/registry";
-import type { EventArgs, LedgerEvent, StateView } from "../../server/indexer/types";
+import type { EventArgs, LedgerEvent } from "../../server/indexer/types";
 import type { Json } from "../../server/store/codec";
 import type { StoreWrite } from "../../server/store/db";
 import { keys } from "../../server/store/keys";
 import { fcParams } from "../helpers/properties";
+import { runHandler } from "./helpers/handlers";
 
 const ZERO = ethers.ZeroAddress;
 const SCU = "0x" + "11".repeat(20);
@@ -26,23 +27,8 @@ function ev(event: string, args: EventArgs, block = 10): LedgerEvent {
   return { contract: "PatentRegistry", address: REGISTRY, event, args, blockNumber: block, blockHash: "0x" + "ab".repeat(32), txHash: "0x" + "cd".repeat(32), logIndex: logIndex++ };
 }
 
-/** Runs one handler against a map of state, checking it reads only what it declared; returns its writes. */
-function run(e: LedgerEvent, state: Map<string, Json> = new Map()): StoreWrite[] {
-  const handler = registryHandlers[e.event]!;
-  const declared = new Set(handler.reads(e));
-  const view: StateView = {
-    get<T extends Json>(key: string) {
-      if (!declared.has(key)) throw new Error(`undeclared read ${key}`);
-      return state.get(key) as T | undefined;
-    },
-  };
-  const writes = handler.apply(e, view);
-  for (const w of writes) {
-    if (w.value === null) state.delete(w.key);
-    else state.set(w.key, w.value);
-  }
-  return writes;
-}
+/** Runs one registry handler against a map of state (helpers/handlers.ts: declared reads only); returns its writes. */
+const run = (e: LedgerEvent, state: Map<string, Json> = new Map()): StoreWrite[] => runHandler(registryHandlers[e.event]!, e, state);
 
 const inventory = { readiness: 6, willing: true, modes: 7, selfScore: 80, unitScore: 75, scenarioTags: 5 };
 const registered = (holder = SCU, ipc = ["H01M 4/525", "H01M 10/0525"]) =>

@@ -5,10 +5,10 @@ import { DEFAULT_ABIS, DEFAULT_HANDLERS } from "../../server/indexer/handlers";
 import type { AuctionEntity, BidEntity } from "../../server/indexer/handlers/auctions";
 import { ListingStatus } from "../../server/indexer/handlers/enums";
 import { patentOfListing, type BrokerEntity, type ListingEntity, type OfferEntity, type VenueEntity, type VenueStatsEntity } from "../../server/indexer/handlers/market";
-import type { EventArgs, LedgerEvent, StateView } from "../../server/indexer/types";
+import type { EventArgs, LedgerEvent } from "../../server/indexer/types";
 import type { Json } from "../../server/store/codec";
-import type { StoreWrite } from "../../server/store/db";
 import { keys } from "../../server/store/keys";
+import { at, keysWith, run, runAll } from "./helpers/handlers";
 import { IAuctionHouse__factory, IExchange__factory, IVenues__factory } from "../../typechain-types";
 
 const ZERO = ethers.ZeroAddress;
@@ -30,26 +30,6 @@ function ev(contract: string, event: string, args: EventArgs): LedgerEvent {
   return { contract, address: "0x" + "aa".repeat(20), event, args, blockNumber: block, blockHash: H(0xab), txHash: H(0xcd), logIndex: logIndex++ };
 }
 
-/** Runs one handler against a map of state, checking that it reads only what it declared. */
-function run(e: LedgerEvent, state: Map<string, Json>): StoreWrite[] {
-  const handler = DEFAULT_HANDLERS[e.contract]![e.event]!;
-  const declared = new Set(handler.reads(e));
-  const view: StateView = {
-    get<T extends Json>(key: string) {
-      if (!declared.has(key)) throw new Error(`undeclared read ${key}`);
-      return state.get(key) as T | undefined;
-    },
-  };
-  const writes = handler.apply(e, view);
-  for (const w of writes) {
-    if (w.value === null) state.delete(w.key);
-    else state.set(w.key, w.value);
-  }
-  return writes;
-}
-const runAll = (state: Map<string, Json>, ...events: LedgerEvent[]) => events.map((e) => run(e, state)).flat();
-const keysWith = (state: Map<string, Json>, prefix: string) => [...state.keys()].filter((k) => k.startsWith(prefix)).sort();
-const at = <T>(state: Map<string, Json>, key: string) => state.get(key) as T;
 
 const terms = (over: Partial<Record<string, Json>> = {}) => ({
   patentId: P1,
