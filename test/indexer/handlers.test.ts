@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import fc from "fast-check";
 import { AbiCoder, ethers, Interface } from "ethers";
@@ -259,6 +260,39 @@ describe("block digest", () => {
     expect(blockDigest(ZERO_DIGEST, 7, "0x" + "ac".repeat(32), writes)).to.not.equal(d);
     expect(blockDigest(ZERO_DIGEST, 7, hash, [...writes].reverse())).to.not.equal(d);
     expect(blockDigest(ZERO_DIGEST, 7, hash, [{ key: "p/1", value: "" }])).to.not.equal(blockDigest(ZERO_DIGEST, 7, hash, [{ key: "p/1", value: null }]));
+  });
+
+  it("hashes the changes as its definition says for any keys and values (UTF-8, deletes, values past the scratch buffer)", () => {
+    const u32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(n);
+      return b;
+    };
+    const reference = (previous: string, number: number, blockHash: string, ws: { key: string; value: string | null }[]): string => {
+      const parts: Buffer[] = [];
+      for (const w of ws) {
+        const key = Buffer.from(w.key, "utf8");
+        parts.push(u32(key.length), key);
+        if (w.value === null) parts.push(u32(0xffffffff));
+        else {
+          const value = Buffer.from(w.value, "utf8");
+          parts.push(u32(value.length), value);
+        }
+      }
+      const n = Buffer.alloc(8);
+      n.writeBigUInt64BE(BigInt(number));
+      const changes = createHash("sha256").update(Buffer.concat(parts)).digest();
+      return ethers.keccak256(Buffer.concat([Buffer.from(previous.slice(2), "hex"), n, Buffer.from(blockHash.slice(2), "hex"), changes]));
+    };
+    const write = fc.record({ key: fc.string({ unit: "grapheme", maxLength: 40 }), value: fc.option(fc.string({ unit: "binary", maxLength: 200 }), { nil: null }) });
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 30 }), (ws) => {
+        expect(blockDigest(ZERO_DIGEST, 9, hash, ws)).to.equal(reference(ZERO_DIGEST, 9, hash, ws));
+      }),
+      fcParams(300),
+    );
+    const big = [{ key: "p/big", value: "专".repeat(400_000) }, { key: "p/after", value: "x".repeat(900_000) }, { key: "d", value: null }];
+    expect(blockDigest(ZERO_DIGEST, 9, hash, big)).to.equal(reference(ZERO_DIGEST, 9, hash, big));
   });
 });
 
