@@ -40,7 +40,11 @@ export async function applyEvents(
   store: Store,
   handlers: HandlerTable,
   events: LedgerEvent[],
-  options: { trackUndo: boolean },
+  options: {
+    trackUndo: boolean;
+    /** Values a batch still being written will give keys (its `final`): read before the store. */
+    pending?: ReadonlyMap<string, string | null>;
+  },
 ): Promise<ApplyResult> {
   const resolved: [LedgerEvent, EventHandler][] = [];
   for (const e of events) {
@@ -52,6 +56,7 @@ export async function applyEvents(
   const base = new Map<string, string | null>();
   const wanted = new Set<string>();
   for (const [e, h] of resolved) for (const key of h.reads(e)) wanted.add(key);
+  if (options.pending) for (const key of wanted) if (options.pending.has(key)) base.set(key, options.pending.get(key)!);
   await loadBase(store, base, [...wanted]);
 
   const current = new Map<string, string | null>();
@@ -99,6 +104,7 @@ export async function applyEvents(
 
   // Prior values of keys written but never read: fetch them now.
   if (undoUnknown.length > 0) {
+    if (options.pending) for (const [, , key] of undoUnknown) if (!base.has(key) && options.pending.has(key)) base.set(key, options.pending.get(key)!);
     const missing = [...new Set(undoUnknown.map(([, , key]) => key))].filter((k) => !base.has(k));
     await loadBase(store, base, missing);
     for (const [b, i, key] of undoUnknown) b.undo[i] = [key, base.get(key) ?? null];

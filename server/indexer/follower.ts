@@ -137,6 +137,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
   let checked = false;
   let cursor: CursorRecord = { number: deployments.deploymentBlock - 1, hash: null };
   let lastDigest = ZERO_DIGEST;
+  /** The cursor as written to the store (behind `cursor` while a backfill batch is in flight). */
+  let committed: CursorRecord = cursor;
   const st: IndexerStatus = {
     state: "idle",
     chainId: null,
@@ -180,6 +182,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
     const storedCursor = await db.get<CursorRecord>(keys.cursor());
     if (storedCursor) {
       cursor = storedCursor;
+      committed = cursor;
       const [last] = await lastBlockRecords(1);
       lastDigest = last?.digest ?? ZERO_DIGEST;
       // Is the cursor's block still canonical? (A node whose head is lower is not a reorg: wait.)
@@ -194,6 +197,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       const h = await rpc.header(deployments.deploymentBlock - 1);
       if (!h) throw new ChainMovedError(`the node does not have block ${deployments.deploymentBlock - 1} yet`);
       cursor = { number: h.number, hash: h.hash };
+      committed = cursor;
     }
     st.indexed = { ...cursor };
     checked = true;
@@ -299,6 +303,29 @@ export function createIndexer(options: IndexerOptions): Indexer {
     }
   }
 
+  /**
+   * The last backfill batch while LevelDB writes it (in its thread pool): the next slice is applied
+   * meanwhile, reading the values this batch gives (`final`) before the store. `cursor` and `lastDigest`
+   * already include it; `committed` is the cursor of the last batch written. Every other path (tip steps,
+   * reorgs, the end of a sync, stop) waits for it first with settle(); if the write fails, cursor and
+   * digest go back to before it, and the next step resumes from there.
+   */
+  let pending: { done: Promise<void>; final: ReadonlyMap<string, string | null>; before: { cursor: CursorRecord; digest: string } } | undefined;
+
+  async function settle(): Promise<void> {
+    const p = pending;
+    if (!p) return;
+    try {
+      await p.done;
+    } catch (err) {
+      cursor = p.before.cursor;
+      lastDigest = p.before.digest;
+      throw err;
+    } finally {
+      if (pending === p) pending = undefined;
+    }
+  }
+
   /** The next backfill range, fetched while the current one is applied (node and indexer work in parallel). */
   let prefetched: { from: number; to: number; result: Promise<Fetched | Error> } | undefined;
 
@@ -335,22 +362,32 @@ export function createIndexer(options: IndexerOptions): Indexer {
 
     // A range that came back far over maxLogs (sparse blocks, then dense ones) is applied in slices of
     // whole blocks, each one atomic batch with its cursor, so that no LevelDB batch or overlay holds it all.
+    // A slice's batch is written while the next slice (or range) is decoded and applied (see `pending`).
     const slices = sliceByBlock(logs, maxLogsPerBatch);
     for (let i = 0; i < slices.length; i++) {
       const end = i === slices.length - 1 ? to : slices[i]!.at(-1)!.blockNumber;
-      const applied = await applyEvents(db, handlers, decodeAll(slices[i]!), { trackUndo: false });
-      const previousDigest = lastDigest;
+      const events = decodeAll(slices[i]!);
+      const applied = await applyEvents(db, handlers, events, { trackUndo: false, ...(pending ? { pending: pending.final } : {}) });
+      const before = { cursor, digest: lastDigest };
+      let writes: EncodedWrite[];
       try {
-        const writes = blockWrites(applied, headers);
-        const endHeader = headers.get(end)!;
+        writes = blockWrites(applied, headers);
         writes.push(...(await pruneWrites(end - reorgWindow)));
-        writes.push({ key: keys.cursor(), value: canonicalJson({ number: end, hash: endHeader.hash }) });
-        await db.batchEncoded(writes);
-        cursor = { number: end, hash: endHeader.hash };
+        writes.push({ key: keys.cursor(), value: canonicalJson({ number: end, hash: headers.get(end)!.hash }) });
       } catch (err) {
-        lastDigest = previousDigest;
+        lastDigest = before.digest;
         throw err;
       }
+      await settle(); // the previous batch first, so that batches land in chain order; a failure rolls back to before it
+      cursor = { number: end, hash: headers.get(end)!.hash };
+      const written: CursorRecord = cursor;
+      const done = db.batchEncoded(writes).then(() => {
+        committed = written;
+        st.indexed = { ...written };
+        if (st.head !== null) st.lag = Math.max(0, st.head - written.number);
+      });
+      done.catch(() => undefined); // settle() handles a failure; no unhandled rejection while it is in flight
+      pending = { done, final: applied.final, before };
     }
     log.debug({ from, to, logs: logs.length, slices: slices.length, rangeSize }, "backfilled range");
   }
@@ -394,6 +431,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
       writes.push({ key: keys.cursor(), value: canonicalJson({ number: to, hash: end.hash }) });
       await db.batchEncoded(writes);
       cursor = { number: to, hash: end.hash };
+      committed = cursor;
     } catch (err) {
       lastDigest = previousDigest;
       throw err;
@@ -443,6 +481,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
     writes.push({ key: keys.cursor(), value: canonicalJson({ number: ancestor.number, hash: ancestor.hash }) });
     await db.batchEncoded(writes);
     cursor = { number: ancestor.number, hash: ancestor.hash };
+    committed = cursor;
     const [last] = await lastBlockRecords(1);
     lastDigest = last?.digest ?? ZERO_DIGEST;
     const depth = c - ancestor.number;
@@ -459,6 +498,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
     st.head = head;
     st.safeHead = safe;
     st.reachable = true;
+    // Only backfill goes on while a batch is being written; every other path starts from the store as written.
+    if (!(safe - cursor.number > reorgWindow)) await settle();
     let progressed: boolean;
     if (cursor.number >= safe) {
       // Nothing new: is the last indexed block still canonical? (A lower head alone is not a reorg.)
@@ -481,8 +522,8 @@ export function createIndexer(options: IndexerOptions): Indexer {
       // Block by block near the tip, in ranges no longer than the window nor the adaptive log range.
       progressed = await follow(Math.min(safe, cursor.number + Math.min(reorgWindow, rangeSize)));
     }
-    st.indexed = { ...cursor };
-    st.lag = Math.max(0, head - cursor.number);
+    st.indexed = { ...committed };
+    st.lag = Math.max(0, head - committed.number);
     st.lastError = null;
     return progressed;
   }
@@ -536,13 +577,38 @@ export function createIndexer(options: IndexerOptions): Indexer {
     st.state = "stopped";
   }
 
+  /** After the loop: the batch in flight is written (or its failure recorded) before the store may close. */
+  async function finish(): Promise<void> {
+    try {
+      await settle();
+    } catch (err) {
+      recordError(err);
+      log.warn({ err: (err as Error).message }, "the last backfill batch failed; the next start resumes before it");
+    }
+  }
+
+  /** One step as callers see it: errors recorded (halts halt); `settled` waits for the batch in flight. */
+  async function publicStep(settled: boolean): Promise<boolean> {
+    try {
+      const progressed = await step();
+      if (settled) await settle();
+      return progressed;
+    } catch (err) {
+      if (err instanceof IndexerHaltError) halt(err);
+      else recordError(err);
+      throw err;
+    }
+  }
+
   return {
     start() {
       if (running) return;
       stopping = false;
-      running = loop().finally(() => {
-        running = undefined;
-      });
+      running = loop()
+        .finally(finish)
+        .finally(() => {
+          running = undefined;
+        });
     },
     async stop() {
       stopping = true;
@@ -551,20 +617,18 @@ export function createIndexer(options: IndexerOptions): Indexer {
       if (st.state !== "halted") st.state = "stopped";
     },
     status: () => ({ ...st, indexed: st.indexed ? { ...st.indexed } : null, lastError: st.lastError ? { ...st.lastError } : null }),
-    step: async () => {
-      try {
-        return await step();
-      } catch (err) {
-        if (err instanceof IndexerHaltError) halt(err);
-        else recordError(err);
-        throw err;
-      }
-    },
+    step: () => publicStep(true),
     async syncToHead() {
-      for (;;) {
-        const progressed = await this.step();
-        if (!progressed && cursor.number >= (st.safeHead ?? 0)) return { ...cursor };
-        if (!progressed) await new Promise((r) => setTimeout(r, 50));
+      try {
+        for (;;) {
+          // Pipelined: the last steps before the head are tip steps, which wait for the batch in flight.
+          const progressed = await publicStep(false);
+          if (!progressed && cursor.number >= (st.safeHead ?? 0)) return { ...cursor };
+          if (!progressed) await new Promise((r) => setTimeout(r, 50));
+        }
+      } catch (err) {
+        await finish(); // the store may be closed next: nothing in flight
+        throw err;
       }
     },
   };
