@@ -136,6 +136,32 @@ describe("Indexer against Anvil", () => {
       }
     });
 
+    it("rolls back to the last batch written when a backfill batch fails while the next slice is applied, and resumes to the same index", async () => {
+      const b = await tempStore();
+      try {
+        let calls = 0;
+        const failing: Store = {
+          ...b.store,
+          // The fourth batch fails late, after the next slice was applied on top of it.
+          batchEncoded: async (writes) => {
+            if (++calls !== 4) return b.store.batchEncoded(writes);
+            await new Promise((r) => setTimeout(r, 50));
+            throw new Error("disk full");
+          },
+        };
+        const first = indexerFor(node.url, failing, ledger.deployments, { reorgWindow: 4, initialRange: 1000, maxLogsPerBatch: 3 });
+        let failed: Error | undefined;
+        await first.syncToHead().catch((err: Error) => (failed = err));
+        expect(failed?.message).to.equal("disk full");
+        expect(first.status().lastError).to.deep.equal({ name: "Error", message: "disk full" });
+        // The same indexer goes on from the last batch written, as does a fresh one.
+        await first.syncToHead();
+        expect(await dumpStore(b.store)).to.deep.equal(await dumpStore(a.store));
+      } finally {
+        await b.close();
+      }
+    });
+
     it("resumes from its cursor and reaches the same digest as a one-shot index", async () => {
       const mid = await tempStore();
       try {
