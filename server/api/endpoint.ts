@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { AppContext } from "../context";
+import { chinaDayOf } from "../chain/cnipa";
 import { ApiError, type ErrorCode } from "./errors";
 import { createResponseCache, type CachedAnswer, type ResponseCache } from "./response-cache";
 
@@ -171,6 +172,12 @@ export function responseCacheOf(ctx: AppContext): ResponseCache {
   return cache;
 }
 
+/**
+ * The cache key of a request: its URL (path and query) and the calendar day (China Standard Time), since some
+ * answers depend on the day as well as on the index (a patent in force, dormant: server/api/read.ts `today`).
+ */
+const cacheKey = (req: Request): string => `${chinaDayOf(Math.floor(Date.now() / 1000))} ${req.originalUrl}`;
+
 type EtagFn = (body: Buffer | string, encoding?: string) => string;
 
 /** The bytes and ETag express's `res.json` would send for `value` (JSON.stringify, the app's ETag function). */
@@ -221,11 +228,11 @@ export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): Ap
     const cacheable = method === "get" && spec.indexed === "read" && status === 200;
     router[method](expressPath(spec.path), async (req, res) => {
       // A cached answer was read at this very state of the index, from this very URL (so it passed validation,
-      // and its block, the current one, satisfied any minBlock): it is what a fresh read would answer.
+      // and its block, the current one, satisfied any minBlock), on this very day: it is what a fresh read would answer.
       const store = ctx.index?.store;
       if (cacheable && store) {
         const version = store.version();
-        const hit = version % 2 === 0 ? cache.get(version, req.originalUrl) : undefined;
+        const hit = version % 2 === 0 ? cache.get(version, cacheKey(req)) : undefined;
         if (hit) {
           sendSerialised(res, status, hit);
           return;
@@ -254,6 +261,7 @@ export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): Ap
       for (let attempt = 1; ; attempt++) {
         // Odd while a write is under way (Store.version): such a read is answered but not cached.
         const versionBefore = store?.version() ?? 1;
+        const keyBefore = cacheable ? cacheKey(req) : "";
         const answer = await spec.handler(input);
         const after = await indexedBlock(ctx);
         const stable = after.number === block.number && after.hash === block.hash;
@@ -265,8 +273,9 @@ export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): Ap
             return;
           }
           const serialised = serialise(req, full);
+          // Kept only if read while the store was unwritten, and within one day (the key names the day).
           const unwritten = stable && versionBefore % 2 === 0 && store.version() === versionBefore;
-          if (unwritten) cache.set(versionBefore, req.originalUrl, serialised);
+          if (unwritten && cacheKey(req) === keyBefore) cache.set(versionBefore, keyBefore, serialised);
           sendSerialised(res, status, serialised);
           return;
         }

@@ -93,6 +93,22 @@ describe("response cache (server/api/response-cache.ts)", () => {
       expect(after.text).to.equal(fresh.text);
     });
 
+    it("reads again on a new calendar day (China Standard Time), since in-force and dormant depend on it", async () => {
+      const cache = responseCacheOf(g.ctx);
+      await request(g.app).get(dossier).expect(200);
+      const hits = cache.stats.hits;
+      const realNow = Date.now;
+      Date.now = () => realNow() + 86_400_000;
+      try {
+        await request(g.app).get(dossier).expect(200);
+        expect(cache.stats.hits).to.equal(hits);
+        await request(g.app).get(dossier).expect(200);
+        expect(cache.stats.hits).to.equal(hits + 1);
+      } finally {
+        Date.now = realNow;
+      }
+    });
+
     it("keeps minBlock and validation answers as they were (never cached)", async () => {
       const at = g.indexer.status().indexed!.number;
       await request(g.app).get(`${dossier}?minBlock=${at}`).expect(200);
