@@ -7,7 +7,10 @@
  *      `--runs` autocannon runs of `--duration` s at `--connections` connections; each figure is the median of
  *      the runs, with the spread (min-max); the gateway's CPU use and memory are sampled during the runs;
  *   4. certificate generation (buildCertificate against the node) and offline verification time, median of N.
+ *      Scenarios are "cycled" (warm: every path asked once first, then each connection cycles through them, so the
+ *      gateway's caches answer) or "distinct" (cold: every request a URL not asked before, see `neverAsked`).
  * Usage: tsx bench/api.ts [--patents 100000] [--runs 3] [--duration 10] [--connections 10] [--profile DIR]
+ *        [--certificate-runs 30] [--state FILE] (--state keeps the filled chain in FILE and reuses it)
  * `npm run bench` calls `benchApi` (after the gas and indexer benches) and writes the figures to the report.
  * The gateway runs with its production defaults (LOG_LEVEL info, the rate limiter on) except the limit, set so
  * high (RATE_LIMIT_PER_MINUTE=1000000000) that one client on loopback never meets it.
