@@ -7,13 +7,16 @@
  *      `--runs` autocannon runs of `--duration` s at `--connections` connections; each figure is the median of
  *      the runs, with the spread (min-max); the gateway's CPU use and memory are sampled during the runs;
  *   4. certificate generation (buildCertificate against the node) and offline verification time, median of N.
+ *      Scenarios are "cycled" (warm: every path asked once first, then each connection cycles through them, so the
+ *      gateway's caches answer) or "distinct" (cold: every request a URL not asked before, see `neverAsked`).
  * Usage: tsx bench/api.ts [--patents 100000] [--runs 3] [--duration 10] [--connections 10] [--profile DIR]
+ *        [--certificate-runs 30] [--state FILE] (--state keeps the filled chain in FILE and reuses it)
  * `npm run bench` calls `benchApi` (after the gas and indexer benches) and writes the figures to the report.
  * The gateway runs with its production defaults (LOG_LEVEL info, the rate limiter on) except the limit, set so
  * high (RATE_LIMIT_PER_MINUTE=1000000000) that one client on loopback never meets it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -23,7 +26,7 @@ import { serialiseCertificate } from "../server/certificate/format";
 import { verifyCertificateText } from "../server/certificate/verify";
 import { DEMO_ACCOUNTS, DEV_MNEMONIC, demoWallet } from "../server/chain/accounts";
 import { dayOf, makeCnipaNumber, parseCnipaNumber } from "../server/chain/cnipa";
-import type { Deployments } from "../server/chain/deployments";
+import { writeDeployments, type Deployments } from "../server/chain/deployments";
 import { resolveAnvilBinary, waitForRpc } from "../scripts/anvil";
 import { DEMO_PATENTS, demoPatent } from "../scripts/demo/patents";
 import { cpuSeconds, freePort, load, peakRss, scrapeMemory, waitForIndexedGateway, type LoadResult } from "../scripts/http-load";
@@ -62,6 +65,11 @@ export interface Spread {
 
 export interface ApiScenarioRow {
   scenario: string;
+  /**
+   * "cycled": every connection cycles through `paths` (after the first round the gateway's caches answer);
+   * "distinct": every request asks a URL not asked before (a cache miss), see `neverAsked`.
+   */
+  pick: "cycled" | "distinct";
   /** What the paths are: one example and how many distinct paths the connections cycle through. */
   example: string;
   paths: number;
@@ -108,6 +116,11 @@ export interface ApiBenchOptions {
   verifyRuns?: number;
   /** Write V8 CPU profiles of the gateway (node --cpu-prof) into this folder. */
   profile?: string;
+  /**
+   * Anvil state file: the filled chain is saved there when the bench ends (with FILE.json: the patents, the
+   * deployments and the fill time) and reused by a later run with the same --patents instead of filling again.
+   */
+  state?: string;
   log?: (line: string) => void;
 }
 
@@ -212,31 +225,76 @@ async function timeCertificate(url: string, deployments: Deployments, runs: numb
 
 interface Scenario {
   name: string;
+  /** The target of issue 6 it is measured against (the scenario's kind). */
+  kind: string;
+  /** How the requests pick their paths (said in the report, so that cache hits are not hidden). */
+  pick: "cycled" | "distinct";
   paths: string[];
+  /** For "distinct": the next never-asked URL. */
+  next?: () => string;
 }
 
-function scenarios(patents: number): Scenario[] {
+/**
+ * URLs not asked before: each path of the list in turn, then each again with `minBlock=1`, 2, ... (true
+ * at the indexed block, so the same answer) up to `indexedBlock`: the gateway's response cache, keyed by URL,
+ * never answers one of them.
+ */
+function neverAsked(paths: readonly string[], indexedBlock: number): () => string {
+  let i = 0;
+  return () => {
+    const p = paths[i % paths.length]!;
+    const k = Math.floor(i / paths.length) % (indexedBlock + 1);
+    i++;
+    return `${p}${p.includes("?") ? "&" : "?"}minBlock=${k}`;
+  };
+}
+
+/** Every page (cursor) of each search, up to `maxPages` each: distinct search pages. */
+async function searchPages(url: string, searches: readonly string[], maxPages: number): Promise<string[]> {
+  const pages: string[] = [];
+  for (const search of searches) {
+    let page = search;
+    for (let n = 0; n < maxPages; n++) {
+      pages.push(page);
+      const res = await fetch(`${url}${page}`);
+      if (res.status !== 200) throw new Error(`${page} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      const next = ((await res.json()) as { next?: string | null }).next;
+      if (!next) break;
+      page = `${search}&cursor=${encodeURIComponent(next)}`;
+    }
+  }
+  return pages;
+}
+
+const generatedNumber = (i: number): string => makeCnipaNumber(2010 + (i % 10), 1, SERIAL_BASE + i);
+
+function scenarios(patents: number, indexedBlock: number, pages: string[], searches: string[]): Scenario[] {
   const demo = DEMO_PATENTS.map((p) => p.cited);
   // Generated patents spread over the whole range, and the demo ones (which have the richer records).
   const step = Math.max(1, Math.floor(patents / 1000));
   const generated: string[] = [];
-  for (let i = 0; i < patents && generated.length < 1000; i += step) generated.push(makeCnipaNumber(2010 + (i % 10), 1, SERIAL_BASE + i));
-  const owner = demoWallet("uestc").address;
+  for (let i = 0; i < patents && generated.length < 1000; i += step) generated.push(generatedNumber(i));
+  const every = Array.from({ length: patents }, (_, i) => generatedNumber(i));
+  const dossiers = [...every, ...demo].map((n) => `/v1/patents/${n}`);
+  const certificates = [...demo, ...every].map((n) => `/v1/financing/patents/${n}/certificate`);
   return [
-    { name: "dossier", paths: [...generated, ...demo].map((n) => `/v1/patents/${n}`) },
+    { name: "dossier", kind: "dossier", pick: "cycled", paths: [...generated, ...demo].map((n) => `/v1/patents/${n}`) },
+    { name: "dossier, distinct", kind: "dossier", pick: "distinct", paths: dossiers, next: neverAsked(dossiers, indexedBlock) },
+    { name: "search", kind: "search", pick: "cycled", paths: searches },
+    { name: "search, distinct", kind: "search", pick: "distinct", paths: pages, next: neverAsked(pages, indexedBlock) },
+    { name: "certificate", kind: "certificate", pick: "cycled", paths: demo.map((n) => `/v1/financing/patents/${n}/certificate`) },
     {
-      name: "search",
-      paths: [
-        "/v1/patents?ipc=H01M&willing=true",
-        "/v1/patents?ipc=A61K&readiness=7-9",
-        `/v1/patents?owner=${owner}&status=Valid`,
-        "/v1/patents?status=Valid&kind=Invention&mode=licence",
-        `/v1/patents?ipc=G06&owner=${owner}`,
-      ],
+      name: "certificate, distinct",
+      kind: "certificate",
+      pick: "distinct",
+      paths: certificates,
+      next: (() => {
+        let i = 0;
+        return () => certificates[i++ % certificates.length]!;
+      })(),
     },
-    { name: "certificate", paths: demo.map((n) => `/v1/financing/patents/${n}/certificate`) },
-    { name: "encumbrances", paths: demo.map((n) => `/v1/financing/patents/${n}/encumbrances`) },
-    { name: "timeline", paths: [...demo, ...generated.slice(0, 50)].map((n) => `/v1/patents/${n}/timeline`) },
+    { name: "encumbrances", kind: "encumbrances", pick: "cycled", paths: demo.map((n) => `/v1/financing/patents/${n}/encumbrances`) },
+    { name: "timeline", kind: "timeline", pick: "cycled", paths: [...demo, ...generated.slice(0, 50)].map((n) => `/v1/patents/${n}/timeline`) },
   ];
 }
 
@@ -249,10 +307,30 @@ export async function benchApi(opts: ApiBenchOptions): Promise<ApiBenchSection> 
   try {
     const chainPort = await freePort();
     const chainUrl = `http://127.0.0.1:${chainPort}`;
+    const stateFile = opts.state ? path.resolve(opts.state) : undefined;
+    const metaFile = stateFile && `${stateFile}.json`;
+    type Saved = { patents: number; fillSeconds: number; deployments: Deployments };
+    const saved = stateFile && metaFile && existsSync(stateFile) && existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, "utf8")) as Saved) : undefined;
+    const reuse = saved?.patents === opts.patents ? saved : undefined;
+    if (stateFile && !reuse) rmSync(stateFile, { force: true });
+    // SIGINT lets Anvil write its --state file when it stops.
     const anvil = track(
       spawn(
         resolveAnvilBinary(),
-        ["--port", String(chainPort), "--chain-id", String(CHAIN_ID), "--accounts", String(DEMO_ACCOUNTS.length), "--mnemonic", DEV_MNEMONIC, "--gas-limit", "1000000000", "--silent"],
+        [
+          "--port",
+          String(chainPort),
+          "--chain-id",
+          String(CHAIN_ID),
+          "--accounts",
+          String(DEMO_ACCOUNTS.length),
+          "--mnemonic",
+          DEV_MNEMONIC,
+          "--gas-limit",
+          "1000000000",
+          "--silent",
+          ...(stateFile ? ["--state", stateFile] : []),
+        ],
         { stdio: "ignore" },
       ),
       "SIGINT",
@@ -261,9 +339,19 @@ export async function benchApi(opts: ApiBenchOptions): Promise<ApiBenchSection> 
     await waitForRpc(chainUrl, 60_000, anvil.exited);
     const deploymentsFile = path.join(dir, "deployments.json");
     let t = performance.now();
-    const deployments = await fillChain(chainUrl, deploymentsFile, opts.patents, log);
-    const fillSeconds = (performance.now() - t) / 1000;
-    log(`deployed, seeded ${DEMO_PATENTS.length} demo patents and registered ${opts.patents} more in ${fillSeconds.toFixed(1)} s`);
+    let deployments: Deployments;
+    let fillSeconds: number;
+    if (reuse) {
+      deployments = reuse.deployments;
+      fillSeconds = reuse.fillSeconds;
+      writeDeployments(deploymentsFile, deployments);
+      log(`reusing the chain in ${stateFile} (${opts.patents} patents, filled in ${fillSeconds.toFixed(1)} s when saved)`);
+    } else {
+      deployments = await fillChain(chainUrl, deploymentsFile, opts.patents, log);
+      fillSeconds = (performance.now() - t) / 1000;
+      if (metaFile) writeFileSync(metaFile, JSON.stringify({ patents: opts.patents, fillSeconds, deployments } satisfies Saved));
+      log(`deployed, seeded ${DEMO_PATENTS.length} demo patents and registered ${opts.patents} more in ${fillSeconds.toFixed(1)} s`);
+    }
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -302,14 +390,32 @@ export async function benchApi(opts: ApiBenchOptions): Promise<ApiBenchSection> 
     let maxRss = after.rss;
     let maxHeap = after.heapUsed;
     const rows: ApiScenarioRow[] = [];
-    for (const s of scenarios(opts.patents)) {
-      // Each path once, so that a path that does not answer 200 stops the bench with its answer.
-      for (const p of s.paths.slice(0, 20)) {
+    const owner = demoWallet("uestc").address;
+    const searches = [
+      "/v1/patents?ipc=H01M&willing=true",
+      "/v1/patents?ipc=A61K&readiness=7-9",
+      `/v1/patents?owner=${owner}&status=Valid`,
+      "/v1/patents?status=Valid&kind=Invention&mode=licence",
+      `/v1/patents?ipc=G06&owner=${owner}`,
+    ];
+    const pages = await searchPages(url, searches, 100);
+    for (const s of scenarios(opts.patents, health.indexed!.number, pages, searches)) {
+      // A few paths once, so that a path that does not answer 200 stops the bench with its answer.
+      const probes = s.next ? Array.from({ length: 20 }, s.next) : s.paths.slice(0, 20);
+      for (const p of probes) {
         const res = await fetch(`${url}${p}`);
         if (res.status !== 200) throw new Error(`${p} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
         await res.arrayBuffer().catch(() => undefined);
       }
-      await load({ url, paths: s.paths, connections: opts.connections, duration: 2, timeout: REQUEST_TIMEOUT_S }); // warm-up
+      // Cycled scenarios are warm figures: every path asked once first (10 at a time), so the runs measure cache hits.
+      if (s.pick === "cycled") {
+        let i = 0;
+        const worker = async () => {
+          while (i < s.paths.length) await (await fetch(`${url}${s.paths[i++]!}`)).arrayBuffer();
+        };
+        await Promise.all(Array.from({ length: opts.connections }, worker));
+      }
+      await load({ url, paths: s.paths, connections: opts.connections, duration: 2, timeout: REQUEST_TIMEOUT_S, ...(s.next ? { next: s.next } : {}) }); // warm-up
       const results: LoadResult[] = [];
       const cpu: number[] = [];
       const cpuPerRequest: number[] = [];
@@ -324,7 +430,7 @@ export async function benchApi(opts: ApiBenchOptions): Promise<ApiBenchSection> 
           );
         }, 1000);
         const cpu0 = cpuSeconds(pid);
-        const result = await load({ url, paths: s.paths, connections: opts.connections, duration: opts.duration, timeout: REQUEST_TIMEOUT_S });
+        const result = await load({ url, paths: s.paths, connections: opts.connections, duration: opts.duration, timeout: REQUEST_TIMEOUT_S, ...(s.next ? { next: s.next } : {}) });
         const cpu1 = cpuSeconds(pid);
         clearInterval(sampler);
         results.push(result);
@@ -337,11 +443,12 @@ export async function benchApi(opts: ApiBenchOptions): Promise<ApiBenchSection> 
             `gateway CPU ${cpu.at(-1)?.toFixed(0) ?? "?"} % (${cpuPerRequest.at(-1)?.toFixed(2) ?? "?"} ms per request), errors ${result.errors}, non-2xx ${result.non2xx}`,
         );
       }
-      const target = API_TARGETS[s.name] ?? null;
+      const target = API_TARGETS[s.kind] ?? null;
       const rps = spread(results.map((x) => x.requestsPerSecond));
       const p99 = spread(results.map((x) => x.latencyMs.p99));
       rows.push({
         scenario: s.name,
+        pick: s.pick,
         example: s.paths[0]!,
         paths: s.paths.length,
         requestsPerSecond: rps,
@@ -395,15 +502,17 @@ export function apiReport(section: ApiBenchSection): string {
     `Produced by \`npm run bench\` (bench/api.ts): Anvil with the demo ledger (${section.demoPatents} patents, with licences, pledges, valuations and an equity deal) ` +
       `plus ${fmt(section.patents)} patents registered in batches of 200 (filled in ${fmt(section.fillSeconds, 1)} s); the gateway (server/main.ts, LOG_LEVEL info, ` +
       `rate limiter on with RATE_LIMIT_PER_MINUTE=${BENCH_RATE_LIMIT}) as its own process indexed them to block ${section.indexedBlock} in ${fmt(section.backfillSeconds, 1)} s. ` +
-      `autocannon on loopback in the bench's process, ${section.connections} connections, each connection cycling through the scenario's paths; ` +
+      `autocannon on loopback in the bench's process, ${section.connections} connections. "cycled" scenarios: each connection cycles through the scenario's paths, ` +
+      "so after the first round the gateway's response cache (or certificate cache) answers: warm figures. \"distinct\" scenarios: every request asks a URL " +
+      "not asked before (each patent or search page in turn, then again with minBlock=1, 2, ...; certificates of distinct patents), so no cache answers: cold figures. " +
       `each figure is the median of ${section.runs} run(s) of ${section.durationSeconds} s after a 2 s warm-up, with the range (min-max) of the runs. ` +
       `One-minute load average ${section.loadAverage} on this 2-core machine when it started: autocannon, the gateway and the node share the two cores.`,
     "",
-    "| scenario | paths | req/s | p50 ms | p99 ms | target | result | gateway CPU | gateway CPU per request | errors / non-2xx | example |",
-    "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |",
+    "| scenario | paths | pick | req/s | p50 ms | p99 ms | target | result | gateway CPU | gateway CPU per request | errors / non-2xx | example |",
+    "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |",
     ...section.rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.paths} | ${range(r.requestsPerSecond)} | ${range(r.p50Ms, 1)} | ${range(r.p99Ms, 1)} | ${targetText(r.target)} | ` +
+        `| ${r.scenario} | ${r.paths} | ${r.pick} | ${range(r.requestsPerSecond)} | ${range(r.p50Ms, 1)} | ${range(r.p99Ms, 1)} | ${targetText(r.target)} | ` +
         `${r.pass === null ? "" : r.pass ? "pass" : "FAIL"} | ${Number.isNaN(r.gatewayCpuPercent) ? "" : `${fmt(r.gatewayCpuPercent)} %`} | ` +
         `${Number.isNaN(r.gatewayCpuMsPerRequest) ? "" : `${fmt(r.gatewayCpuMsPerRequest, 2)} ms`} | ${r.errors} / ${r.non2xx} | \`${r.example}\` |`,
     ),
@@ -430,8 +539,10 @@ async function main(): Promise<void> {
     .option("--duration <s>", "seconds per run", positive, 10)
     .option("--connections <n>", "autocannon connections", positive, 10)
     .option("--profile <dir>", "write CPU profiles of the gateway (node --cpu-prof) into this folder")
+    .option("--certificate-runs <n>", "timed certificate builds (medians)", positive, 30)
+    .option("--state <file>", "Anvil state file: keep the filled chain there (and FILE.json) and reuse it with the same --patents")
     .parse()
-    .opts<{ patents: number; runs: number; duration: number; connections: number; profile?: string }>();
+    .opts<{ patents: number; runs: number; duration: number; connections: number; certificateRuns: number; profile?: string; state?: string }>();
   const section = await benchApi({ ...opts, log: (line) => console.error(`api: ${line}`) });
   console.log(apiReport(section));
   console.log(JSON.stringify(section));

@@ -16,6 +16,11 @@ export interface LoadOptions {
   duration: number;
   /** Seconds before a request counts as a timeout (autocannon's default: 10). */
   timeout?: number;
+  /**
+   * When given, every request (of any connection) asks the path this returns instead of cycling through `paths`,
+   * so that a bench can ask URLs never asked before (cache misses); statuses are counted under `paths[0]`.
+   */
+  next?: () => string;
 }
 
 export interface LoadResult {
@@ -41,11 +46,20 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     connections: opts.connections,
     duration: opts.duration,
     timeout: opts.timeout ?? 10,
-    requests: opts.paths.map((path) => ({
-      method: "GET" as const,
-      path,
-      onResponse: (status: number) => count(path, status),
-    })),
+    requests: opts.next
+      ? [
+          {
+            method: "GET" as const,
+            path: opts.paths[0]!,
+            setupRequest: (req: autocannon.Request) => ({ ...req, path: opts.next!() }),
+            onResponse: (status: number) => count(opts.paths[0]!, status),
+          },
+        ]
+      : opts.paths.map((path) => ({
+          method: "GET" as const,
+          path,
+          onResponse: (status: number) => count(path, status),
+        })),
   });
   return {
     requests: result.requests.total,

@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { AppContext } from "../context";
+import { chinaDayOf } from "../chain/cnipa";
 import { ApiError, type ErrorCode } from "./errors";
+import { createResponseCache, type CachedAnswer, type ResponseCache } from "./response-cache";
 
 /**
  * The API's one way to declare a route: zod schemas for path parameters, query and answer, plus the
@@ -160,12 +162,47 @@ export async function awaitBlock(ctx: AppContext, minBlock: number): Promise<Blo
 /** Reads tried while the indexer keeps moving the cursor underneath before the last one is answered. */
 const CONSISTENT_READ_TRIES = 3;
 
+/** One response cache per gateway (context), shared by its routers. */
+const responseCaches = new WeakMap<AppContext, ResponseCache>();
+
+/** The cache of serialised indexed answers of this gateway (server/api/response-cache.ts). */
+export function responseCacheOf(ctx: AppContext): ResponseCache {
+  let cache = responseCaches.get(ctx);
+  if (!cache) responseCaches.set(ctx, (cache = createResponseCache()));
+  return cache;
+}
+
+/**
+ * The cache key of a request: its URL (path and query) and the calendar day (China Standard Time), since some
+ * answers depend on the day as well as on the index (a patent in force, dormant: server/api/read.ts `today`).
+ */
+const cacheKey = (req: Request): string => `${chinaDayOf(Math.floor(Date.now() / 1000))} ${req.originalUrl}`;
+
+type EtagFn = (body: Buffer | string, encoding?: string) => string;
+
+/** The bytes and ETag express's `res.json` would send for `value` (JSON.stringify, the app's ETag function). */
+function serialise(req: Request, value: unknown): CachedAnswer {
+  const body = Buffer.from(JSON.stringify(value), "utf8");
+  const etagFn = req.app.get("etag fn") as EtagFn | undefined;
+  return { body, etag: etagFn ? etagFn(body) : "", bytes: body.length + 64 };
+}
+
+/** Sends a serialised JSON answer as `res.json` would (same headers; 304 when If-None-Match matches). */
+function sendSerialised(res: Response, status: number, answer: CachedAnswer): void {
+  res.status(status);
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  if (answer.etag !== "") res.setHeader("ETag", answer.etag);
+  res.send(answer.body);
+}
+
 /** A router for one audience; every route declared through `get` is validated and documented. */
 export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): ApiRouter {
   const router = Router();
   const operations: Operation[] = [];
   // The spec's generic types are checked where `get`, `post` and `delete` are called.
   type AnySpec = EndpointSpec<ObjectSchema, ObjectSchema, z.ZodType, ObjectSchema>;
+
+  const cache = responseCacheOf(ctx);
 
   function route(method: Method, spec: AnySpec): void {
     const query = spec.indexed === "none" ? spec.query : (spec.query ?? z.object({})).extend(MinBlockQuery.shape);
@@ -187,7 +224,20 @@ export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): Ap
       indexed: spec.indexed,
       alsoProduces: spec.alsoProduces ?? [],
     });
+    // GET answers read from the index are cached per store version (see response-cache.ts).
+    const cacheable = method === "get" && spec.indexed === "read" && status === 200;
     router[method](expressPath(spec.path), async (req, res) => {
+      // A cached answer was read at this very state of the index, from this very URL (so it passed validation,
+      // and its block, the current one, satisfied any minBlock), on this very day: it is what a fresh read would answer.
+      const store = ctx.index?.store;
+      if (cacheable && store) {
+        const version = store.version();
+        const hit = version % 2 === 0 ? cache.get(version, cacheKey(req)) : undefined;
+        if (hit) {
+          sendSerialised(res, status, hit);
+          return;
+        }
+      }
       const params = validate(spec.params, req.params, "params");
       const parsedQuery = validate(strictQuery, req.query, "query") as z.output<ObjectSchema> & { minBlock?: number };
       // Without a JSON content type express.json leaves no body: it is validated as an empty one.
@@ -209,11 +259,24 @@ export function createApiRouter(ctx: AppContext, tag: string, mount = "/v1"): Ap
       // The answer is true at `block` if the cursor did not move while it was read.
       let block = await indexedBlock(ctx);
       for (let attempt = 1; ; attempt++) {
+        // Odd while a write is under way (Store.version): such a read is answered but not cached.
+        const versionBefore = store?.version() ?? 1;
+        const keyBefore = cacheable ? cacheKey(req) : "";
         const answer = await spec.handler(input);
         const after = await indexedBlock(ctx);
         const stable = after.number === block.number && after.hash === block.hash;
         if (stable || attempt >= CONSISTENT_READ_TRIES || res.headersSent) {
-          if (answer !== undefined) send({ block: after, ...(answer as object) });
+          if (answer === undefined || res.headersSent) return;
+          const full = { block: after, ...(answer as object) };
+          if (!cacheable || !store) {
+            send(full);
+            return;
+          }
+          const serialised = serialise(req, full);
+          // Kept only if read while the store was unwritten, and within one day (the key names the day).
+          const unwritten = stable && versionBefore % 2 === 0 && store.version() === versionBefore;
+          if (unwritten && cacheKey(req) === keyBefore) cache.set(versionBefore, keyBefore, serialised);
+          sendSerialised(res, status, serialised);
           return;
         }
         block = after;

@@ -124,6 +124,39 @@ describe("certificate API and CLI", () => {
     });
   });
 
+  describe("certificate cache (per patent and block hash)", () => {
+    it("builds a certificate once for concurrent and repeated requests, and again for a new block", async () => {
+      const f = await loadFixture(gatewayStory);
+      const calls: string[] = [];
+      const counting = {
+        ...ethers.provider,
+        send: (method: string, params: unknown[]) => {
+          calls.push(method);
+          return ethers.provider.send(method, params);
+        },
+      } as unknown as typeof ethers.provider;
+      const ctx = createContext(loadConfig({}), { provider: counting, deployments: f.deployments, logger: createLogger("silent") });
+      const app = createApp(ctx);
+      const url = `/v1/financing/patents/${f.story.pledged}/certificate`;
+      const uncached = await request(f.app).get(url).expect(200);
+      const [a, b] = await Promise.all([request(app).get(url).expect(200), request(app).get(url).expect(200)]);
+      const proofs = () => calls.filter((m) => m === "eth_getProof").length;
+      const built = proofs();
+      expect(built).to.be.greaterThan(0);
+      const c = await request(app).get(url).expect(200);
+      expect(proofs()).to.equal(built);
+      for (const res of [a, b, c]) {
+        expect(res.text).to.equal(uncached.text);
+        expect(res.headers.etag).to.equal(uncached.headers.etag);
+      }
+      await request(app).get(url).set("If-None-Match", uncached.headers.etag!).expect(304);
+      await mine(1);
+      const next = await request(app).get(url).expect(200);
+      expect(proofs()).to.equal(built * 2);
+      expect((JSON.parse(next.text) as Certificate).block.number).to.equal((JSON.parse(a.text) as Certificate).block.number + 1);
+    });
+  });
+
   describe("tianfu verify-certificate", () => {
     it("verifies the gateway's certificate offline against the block hash and the deployments file", async () => {
       const f = await loadFixture(gatewayStory);

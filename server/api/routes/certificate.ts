@@ -6,6 +6,15 @@ import { buildCertificate, CertificateBuildError, type RpcSender } from "../../c
 import { PatentNotRegisteredError } from "../../certificate/facts";
 import { serialiseCertificate } from "../../certificate/format";
 import { ApiError } from "../errors";
+import { ByteLru } from "../response-cache";
+
+/** Bound of the certificate cache: 32 MiB (a certificate is about 35 KiB with 20,000 patents). */
+export const CERTIFICATE_CACHE_BYTES = 32 * 1024 * 1024;
+
+interface CachedCertificate {
+  text: string;
+  bytes: number;
+}
 
 const CertificateQuery = z.strictObject({
   block: z
@@ -69,8 +78,12 @@ export const CERTIFICATE_OPERATION = {
   },
 };
 
-export function createCertificateRouter(ctx: AppContext): Router {
+export function createCertificateRouter(ctx: AppContext, cacheBytes = CERTIFICATE_CACHE_BYTES): Router {
   const router = Router();
+  // A certificate is a function of (patent, block hash): kept per that key, and one build per key at a time
+  // (concurrent requests for the same certificate share it). Keyed by hash, so a reorg never serves old bytes.
+  const cache = new ByteLru<CachedCertificate>(cacheBytes);
+  const building = new Map<string, Promise<string>>();
   router.get("/financing/patents/:number/certificate", async (req, res) => {
     let patent: bigint;
     try {
@@ -90,12 +103,36 @@ export function createCertificateRouter(ctx: AppContext): Router {
       const head = Number(BigInt((await rpc.send("eth_blockNumber", [])) as string));
       if (block === undefined) block = Math.max(0, head - ctx.config.confirmations);
       else if (block > head) throw new ApiError(404, "NOT_FOUND", `block ${block} is beyond the node's head ${head}`, { block, head });
-      const certificate = await buildCertificate(rpc, {
-        patent,
-        block,
-        contracts: { registry: c.PatentRegistry!, licensing: c.Licensing, valuations: c.Valuations },
-      });
-      res.type("application/json").send(serialiseCertificate(certificate));
+      const header = (await rpc.send("eth_getBlockByNumber", [`0x${block.toString(16)}`, false])) as { hash?: unknown } | null;
+      const hash = typeof header?.hash === "string" ? header.hash.toLowerCase() : undefined;
+      const key = `${patent}:${hash}`;
+      let text = hash === undefined ? undefined : cache.get(key)?.text;
+      if (text === undefined) {
+        let pending = hash === undefined ? undefined : building.get(key);
+        if (!pending) {
+          const at = block;
+          pending = (async () => {
+            const certificate = await buildCertificate(rpc, {
+              patent,
+              block: at,
+              contracts: { registry: c.PatentRegistry!, licensing: c.Licensing, valuations: c.Valuations },
+            });
+            const serialised = serialiseCertificate(certificate);
+            // Kept only when built on the block the key names (not one that replaced it in a reorg meanwhile).
+            if (hash !== undefined && certificate.block.hash === hash) cache.set(key, { text: serialised, bytes: serialised.length });
+            return serialised;
+          })();
+          if (hash !== undefined) {
+            building.set(key, pending);
+            void pending.then(
+              () => building.delete(key),
+              () => building.delete(key),
+            );
+          }
+        }
+        text = await pending;
+      }
+      res.type("application/json").send(text);
     } catch (err) {
       if (err instanceof PatentNotRegisteredError) throw new ApiError(404, "NOT_FOUND", err.message, { number: req.params.number });
       if (err instanceof NodeCallError) throw new ApiError(503, "CHAIN_UNAVAILABLE", "the chain node does not answer", { reason: err.message });
