@@ -34,13 +34,15 @@ class RpcError extends Error {
 
 /** At most this many blocks per eth_getLogs, like a public node's limit. */
 const MAX_LOG_RANGE = 10_000;
+const ZERO32 = `0x${"0".repeat(64)}`;
 
 function headerJson(h: FixtureHeader): string {
   const q = (n: number) => `"0x${n.toString(16)}"`;
   return (
     `{"number":${q(h.number)},"hash":"${h.hash}","parentHash":"${h.parentHash}","timestamp":${q(h.timestamp)},` +
     `"nonce":"0x0000000000000000","gasLimit":"0x2540be400","gasUsed":"0x0","baseFeePerGas":"0x0","miner":"0x${"0".repeat(40)}",` +
-    `"logsBloom":"0x${"0".repeat(512)}","transactions":[],"uncles":[]}`
+    `"logsBloom":"0x${"0".repeat(512)}","difficulty":"0x0","totalDifficulty":"0x0","extraData":"0x","size":"0x200","mixHash":"${ZERO32}",` +
+    `"sha3Uncles":"${ZERO32}","stateRoot":"${ZERO32}","transactionsRoot":"${ZERO32}","receiptsRoot":"${ZERO32}","transactions":[],"uncles":[]}`
   );
 }
 
