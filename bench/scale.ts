@@ -11,6 +11,11 @@
  *      and its RSS.
  * Writes bench/results/scale.json and bench/results/scale.md. Nothing is extrapolated: the report
  * states the size it measured.
+ *
+ * With --fixture, step 1 is replaced: no chain, but the fixture node (bench/scale/fixture-node.ts, a
+ * separate process) serving a deterministic history of N patents made of the real contracts' logs
+ * (bench/scale/fixture.ts), so a million patents and ten million events fit; the figures then measure
+ * the gateway (indexing, storage, queries), not a chain. Results go to bench/results/scale-fixture-<N>.{json,md}.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -25,6 +30,7 @@ import { createIndexer } from "../server/indexer/follower";
 import { DEFAULT_ABIS } from "../server/indexer/handlers";
 import { createRpcClient, type RpcClient } from "../server/rpc/client";
 import { openStore } from "../server/store/db";
+import { FixtureChain, TEMPLATE_FILE, TEMPLATE_UNITS } from "./scale/fixture";
 import { generate, patentNumber, plannedEvents, recipient, roleOf, startAnvil, UNIT, type AnvilNode, type Generated } from "./scale/generate";
 
 const ROOT = path.join(__dirname, "..");
@@ -282,6 +288,8 @@ export interface ScaleOptions {
   unitsPerBlock: number;
   cacheDir: string;
   regenerate: boolean;
+  /** Serve the fixture history (bench/scale/fixture-node.ts) instead of generating a chain on Anvil. */
+  fixture?: boolean;
   log?: (line: string) => void;
 }
 
@@ -293,7 +301,9 @@ export interface ScaleResult {
   patents: number;
   generation: (Omit<Generated, "deployments"> & { cached: boolean; stateFile: string; stateFileMiB: number | null; dumpSeconds: number | null }) | null;
   nodeLoadSeconds: number | null;
-  /** Anvil's resident memory once the chain was generated or loaded. */
+  /** With --fixture: the fixture node's history (no chain was generated). */
+  fixture?: { template: string; templateUnits: number; unitsPerBlock: number; blocks: number; logsServed: number; startSeconds: number };
+  /** Anvil's (or the fixture node's) resident memory once the chain was generated or loaded. */
   nodeRssMiB: number;
   rebuild: RebuildResult;
   plannedEvents: Record<string, number>;
@@ -302,6 +312,7 @@ export interface ScaleResult {
 }
 
 export async function benchScale(opts: ScaleOptions): Promise<ScaleResult> {
+  if (opts.fixture) return benchFixture(opts);
   const log = opts.log ?? ((line: string) => console.error(line));
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = Number(loadavg()[0]!.toFixed(2));
@@ -335,24 +346,7 @@ export async function benchScale(opts: ScaleOptions): Promise<ScaleResult> {
   let result: ScaleResult;
   const nodeRssMiB = mib(rssOf(node.pid));
   try {
-    const gatewayData = path.join(work, "data");
-    const rb = await rebuild(node.url, generated, dataPaths({ dataDir: gatewayData }).gatewayDb, log);
-    log(`rebuilt the index: ${fmt(rb.events)} events in ${rb.seconds} s (${fmt(rb.eventsPerSecond)} events/s), ${rb.indexMiB} MiB on disk, peak RSS ${rb.peakRssMiB} MiB`);
-    const runDeployments = path.join(work, "deployments.json");
-    writeDeployments(runDeployments, generated.deployments);
-    const t = performance.now();
-    const gateway = await startGateway(node.url, runDeployments, gatewayData);
-    const startToCaughtUpSeconds = Math.round((performance.now() - t) / 100) / 10;
-    const rssAfterStart = rssOf(gateway.pid);
-    const holders = await holdersOf(gateway.base, generated.patents);
-    let queries: QueryRow[];
-    let rssAfterQueries: number;
-    try {
-      queries = await latencies(gateway.base, generated.patents, holders, opts.requests);
-      rssAfterQueries = rssOf(gateway.pid);
-    } finally {
-      await gateway.stop();
-    }
+    const { rebuild: rb, gateway, queries } = await measure(node.url, generated, work, opts.requests, log);
     const { deployments: _deployments, ...gen } = generated;
     result = {
       bench: "scale",
@@ -365,7 +359,7 @@ export async function benchScale(opts: ScaleOptions): Promise<ScaleResult> {
       nodeRssMiB,
       rebuild: rb,
       plannedEvents: plannedEvents(generated.patents),
-      gateway: { startToCaughtUpSeconds, rssMiBAfterStart: mib(rssAfterStart), rssMiBAfterQueries: mib(rssAfterQueries) },
+      gateway,
       queries,
     };
   } finally {
@@ -382,6 +376,91 @@ export async function benchScale(opts: ScaleOptions): Promise<ScaleResult> {
   }
   result.generation!.stateFileMiB = existsSync(stateFile) ? mib(statSync(stateFile).size) : null;
   return result;
+}
+
+/** Steps 2-4 against a node that serves the history: rebuild, index size, gateway and query latency. */
+async function measure(url: string, generated: Generated, work: string, requests: number, log: (line: string) => void): Promise<Pick<ScaleResult, "rebuild" | "gateway" | "queries">> {
+  const gatewayData = path.join(work, "data");
+  const rb = await rebuild(url, generated, dataPaths({ dataDir: gatewayData }).gatewayDb, log);
+  log(`rebuilt the index: ${fmt(rb.events)} events in ${rb.seconds} s (${fmt(rb.eventsPerSecond)} events/s), ${rb.indexMiB} MiB on disk, peak RSS ${rb.peakRssMiB} MiB`);
+  const runDeployments = path.join(work, "deployments.json");
+  writeDeployments(runDeployments, generated.deployments);
+  const t = performance.now();
+  const gateway = await startGateway(url, runDeployments, gatewayData);
+  const startToCaughtUpSeconds = Math.round((performance.now() - t) / 100) / 10;
+  const rssAfterStart = rssOf(gateway.pid);
+  const holders = await holdersOf(gateway.base, generated.patents);
+  let queries: QueryRow[];
+  let rssAfterQueries: number;
+  try {
+    queries = await latencies(gateway.base, generated.patents, holders, requests);
+    rssAfterQueries = rssOf(gateway.pid);
+  } finally {
+    await gateway.stop();
+  }
+  return { rebuild: rb, gateway: { startToCaughtUpSeconds, rssMiBAfterStart: mib(rssAfterStart), rssMiBAfterQueries: mib(rssAfterQueries) }, queries };
+}
+
+/** The fixture node (bench/scale/fixture-node.ts) as a separate process, so that it does not share the rebuild's event loop. */
+async function startFixtureNode(patents: number, unitsPerBlock: number): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "scale/fixture-node.ts"), "--patents", String(patents), "--units-per-block", String(unitsPerBlock)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString("utf8");
+      const m = /listening (\S+)\n/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`the fixture node exited with ${code}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function benchFixture(opts: ScaleOptions): Promise<ScaleResult> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const startedAt = new Date().toISOString();
+  const loadAverageAtStart = Number(loadavg()[0]!.toFixed(2));
+  const chain = new FixtureChain({ patents: opts.patents, unitsPerBlock: opts.unitsPerBlock });
+  const summary = chain.summary();
+  const work = path.resolve(opts.cacheDir, `scale-fixture-${opts.patents}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const t = performance.now();
+  const node = await startFixtureNode(opts.patents, opts.unitsPerBlock);
+  const startSeconds = Math.round((performance.now() - t) / 100) / 10;
+  log(`fixture node at ${node.url}: ${fmt(opts.patents)} patents, ${fmt(summary.logs)} logs in ${fmt(summary.blocks)} blocks (started in ${startSeconds} s)`);
+  const generated: Generated = { patents: opts.patents, deployments: chain.deployments, transactions: 0, calls: 0, blocks: summary.blocks, seconds: 0, unitsPerBlock: opts.unitsPerBlock };
+  try {
+    const nodeRssMiB = mib(rssOf(node.pid));
+    const measured = await measure(node.url, generated, work, opts.requests, log);
+    return {
+      bench: "scale",
+      command: `npm run bench:scale -- --fixture --patents ${opts.patents} --requests ${opts.requests}${opts.unitsPerBlock === 1 ? "" : ` --units-per-block ${opts.unitsPerBlock}`}`,
+      startedAt,
+      machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), loadAverageAtStart },
+      patents: opts.patents,
+      generation: null,
+      nodeLoadSeconds: null,
+      fixture: { template: path.relative(ROOT, TEMPLATE_FILE), templateUnits: TEMPLATE_UNITS, unitsPerBlock: opts.unitsPerBlock, blocks: summary.blocks, logsServed: summary.logs, startSeconds },
+      nodeRssMiB: Math.max(nodeRssMiB, mib(rssOf(node.pid))),
+      ...measured,
+      plannedEvents: plannedEvents(opts.patents),
+    };
+  } finally {
+    await node.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** The original holders (the forwarders): the owners of the first patents of the first units. */
@@ -405,9 +484,14 @@ export function scaleMarkdown(r: ScaleResult): string {
       `(one-minute load average ${r.machine.loadAverageAtStart} at the start: the machine was shared). Size measured: **${fmt(r.patents)} patents, ${fmt(r.rebuild.events)} events** ` +
       `in ${fmt(r.rebuild.blocks)} blocks. Nothing here is extrapolated from a smaller run.`,
     "",
-    "### Chain generation",
+    r.fixture ? "### The history (fixture node, no chain)" : "### Chain generation",
     "",
-    g
+    r.fixture
+      ? `No chain: the fixture node (bench/scale/fixture-node.ts, its own process) served a deterministic history of ${fmt(r.patents)} patents in ${fmt(r.fixture.blocks)} blocks ` +
+        `(${fmt(r.fixture.logsServed)} logs, those of unwatched contracts included), unit by unit of ${UNIT} patents, ${r.fixture.unitsPerBlock} unit(s) per block, each a copy of one of the ${r.fixture.templateUnits} units ` +
+        `of real contract logs recorded from Anvil in ${r.fixture.template} with patent numbers, recipients and ledger ids patched (bench/scale/fixture.ts). ` +
+        `It answered in ${r.fixture.startSeconds} s after start. These figures measure the gateway (indexing, storage, queries), not a chain.`
+      : g
       ? `Anvil (--no-mining, blocks mined with evm_mine; ${g.unitsPerBlock} unit(s) of ${UNIT} patents per block), filled through BenchForwarder (bench/scale/BenchForwarder.sol): ` +
         `${fmt(g.calls)} ledger calls in ${fmt(g.transactions)} transactions. ` +
         (g.cached
@@ -415,7 +499,7 @@ export function scaleMarkdown(r: ScaleResult): string {
           : `Generated in ${g.seconds.toFixed(0)} s (deployment included); Anvil wrote its state to ${g.stateFile} (${g.stateFileMiB ?? "?"} MiB) in ${g.dumpSeconds} s on exit, reused by later runs.`)
       : "",
     "",
-    `Anvil's resident memory with the chain: ${r.nodeRssMiB} MiB.`,
+    r.fixture ? `The fixture node's resident memory: ${r.nodeRssMiB} MiB.` : `Anvil's resident memory with the chain: ${r.nodeRssMiB} MiB.`,
     "",
     "Events by kind, counted from the logs the indexer fetched, against what the generator's calls emit by construction " +
       "(bench/scale/generate.ts plannedEvents; the ledger's deployment emits the few unplanned ones):",
@@ -454,10 +538,15 @@ function writeAtomically(file: string, text: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/** bench/results/scale.{json,md} for a chain, scale-fixture-<N>.{json,md} for the fixture. */
+export function scaleResultsName(r: ScaleResult): string {
+  return r.fixture ? `scale-fixture-${r.patents}` : "scale";
+}
+
 export function writeScaleResults(r: ScaleResult): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeAtomically(path.join(RESULTS_DIR, "scale.json"), `${JSON.stringify(r, null, 2)}\n`);
-  writeAtomically(path.join(RESULTS_DIR, "scale.md"), scaleMarkdown(r));
+  writeAtomically(path.join(RESULTS_DIR, `${scaleResultsName(r)}.json`), `${JSON.stringify(r, null, 2)}\n`);
+  writeAtomically(path.join(RESULTS_DIR, `${scaleResultsName(r)}.md`), scaleMarkdown(r));
 }
 
 export function scaleCommand(): Command {
@@ -466,15 +555,16 @@ export function scaleCommand(): Command {
     .option("--requests <n>", "timed requests per query", positive, 300)
     .option("--units-per-block <n>", `units of ${UNIT} patents (three transactions each) per mined block (1: about 2,000 logs and 60 M gas a block)`, positive, 1)
     .option("--cache <dir>", "where the generated chain is kept between runs", path.join(__dirname, ".cache"))
-    .option("--regenerate", "generate the chain again even if it is cached", false);
+    .option("--regenerate", "generate the chain again even if it is cached", false)
+    .option("--fixture", `serve a generated history from the fixture node instead of a chain (bench/scale/fixture.ts; patents a multiple of ${UNIT})`, false);
 }
 
 async function main(): Promise<void> {
-  const o = scaleCommand().parse().opts<{ patents: number; requests: number; unitsPerBlock: number; cache: string; regenerate: boolean }>();
-  const r = await benchScale({ patents: o.patents, requests: o.requests, unitsPerBlock: o.unitsPerBlock, cacheDir: o.cache, regenerate: o.regenerate });
+  const o = scaleCommand().parse().opts<{ patents: number; requests: number; unitsPerBlock: number; cache: string; regenerate: boolean; fixture: boolean }>();
+  const r = await benchScale({ patents: o.patents, requests: o.requests, unitsPerBlock: o.unitsPerBlock, cacheDir: o.cache, regenerate: o.regenerate, fixture: o.fixture });
   writeScaleResults(r);
   console.log(scaleMarkdown(r));
-  console.log(`Wrote ${path.relative(process.cwd(), RESULTS_DIR)}/scale.json and scale.md`);
+  console.log(`Wrote ${path.relative(process.cwd(), RESULTS_DIR)}/${scaleResultsName(r)}.json and .md`);
 }
 
 if (require.main === module) {
