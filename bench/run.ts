@@ -10,7 +10,7 @@ import { benchScale, scaleMarkdown, writeScaleResults, type ScaleResult } from "
 
 /**
  * `npm run bench [-- --events 100000 --runs 3 --patents 100000 --duration 10 --connections 10 | --no-indexer | --no-api]
- *   [--scale [--scale-patents N]]`
+ *   [--scale [--scale-patents N] [--scale-fixture]]`
  * (tsx bench/run.ts after a compile): runs every bench module in bench/gas/ (each exports a GasModule named
  * `measure`) on a fresh in-process Hardhat network, then the indexer bench (bench/indexer.ts) against Anvil and
  * against a Hardhat node, then the API bench (bench/api.ts: autocannon against a gateway on a seeded chain with
@@ -22,6 +22,7 @@ import { benchScale, scaleMarkdown, writeScaleResults, type ScaleResult } from "
  * earlier run (the API section is left out with --no-api).
  * With --scale it also runs the scale bench (bench/scale.ts, also `npm run bench:scale`) and puts its section in
  * the report; without it, the report carries the section of the last scale run (bench/results/scale.md) as it was.
+ * --scale-fixture runs the scale bench on the fixture node (`bench:scale --fixture`: no chain, a million patents fit).
  */
 
 /** Targets of issue 5: end-to-end events per second by node, and time from start to serving. */
@@ -137,8 +138,9 @@ async function main(): Promise<void> {
     .option("--no-api", "skip the API bench")
     .option("--scale", "also run the scale bench (bench/scale.ts; up to an hour at 1,000,000 patents)", false)
     .option("--scale-patents <n>", "patents of the scale run", positive, 1_000_000)
+    .option("--scale-fixture", "scale run on the fixture node (bench/scale/fixture-node.ts) instead of an Anvil chain", false)
     .parse()
-    .opts<{ events: number; runs: number; indexer: boolean; patents: number; duration: number; connections: number; api: boolean; scale: boolean; scalePatents: number }>();
+    .opts<{ events: number; runs: number; indexer: boolean; patents: number; duration: number; connections: number; api: boolean; scale: boolean; scalePatents: number; scaleFixture: boolean }>();
   const solidity = hre.config.solidity.compilers[0];
   const compiler = {
     solc: solidity?.version ?? "unknown",
@@ -165,8 +167,8 @@ async function main(): Promise<void> {
     : null;
   let scale: ScaleResult | null = null;
   if (opts.scale) {
-    scale = await benchScale({ patents: opts.scalePatents, requests: 300, unitsPerBlock: 1, cacheDir: path.join(__dirname, ".cache"), regenerate: false, log: (line) => console.log(`scale: ${line}`) });
-    scale.command = `npm run bench -- --scale --scale-patents ${opts.scalePatents}`;
+    scale = await benchScale({ patents: opts.scalePatents, requests: 300, unitsPerBlock: 1, cacheDir: path.join(__dirname, ".cache"), regenerate: false, fixture: opts.scaleFixture, log: (line) => console.log(`scale: ${line}`) });
+    scale.command = `npm run bench -- --scale --scale-patents ${opts.scalePatents}${opts.scaleFixture ? " --scale-fixture" : ""}`;
     writeScaleResults(scale);
   }
   const lastScale = path.join(RESULTS_DIR, "scale.md");
