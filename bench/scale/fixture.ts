@@ -28,6 +28,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { Interface, type InterfaceAbi } from "ethers";
 import type { Deployments } from "../../server/chain/deployments";
 import { DEFAULT_ABIS } from "../../server/indexer/handlers";
+import type { RpcLog } from "../../server/rpc/client";
 import { patentNumber, recipient, UNIT } from "./generate";
 
 export const TEMPLATE_FILE = path.join(__dirname, "fixture-template.json.gz");
@@ -121,16 +122,8 @@ export interface FixtureHeader {
   timestamp: number;
 }
 
-export interface FixtureLog {
-  address: string;
-  topics: string[];
-  data: string;
-  blockNumber: number;
-  blockHash: string;
-  transactionHash: string;
-  transactionIndex: number;
-  logIndex: number;
-}
+/** A log as the gateway's RPC client reads it, with the transaction index a node also answers. */
+export type FixtureLog = Omit<RpcLog, "removed"> & { transactionIndex: number };
 
 const sha = (text: string): string => createHash("sha256").update(text).digest("hex");
 
